@@ -1,0 +1,12 @@
+using DompetKilat.Domain.Products;
+using Microsoft.EntityFrameworkCore;
+
+namespace DompetKilat.Domain.Persistence;
+
+public sealed class LendingDbContext(DbContextOptions<LendingDbContext> options) : DbContext(options)
+{
+    public DbSet<Product> Products => Set<Product>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(LendingDbContext).Assembly);
+}
