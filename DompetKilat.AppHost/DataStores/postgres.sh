@@ -19,6 +19,7 @@ as_owner() {
 mkdir -p "$data_dir"
 if [ "$(id -u)" -eq 0 ]; then chown postgres: "$data_dir"; fi
 chmod 700 "$data_dir"
+as_owner test -w "$data_dir" || { echo "the postgres user cannot reach $data_dir (check its parent directories' permissions)" >&2; exit 1; }
 
 if [ ! -s "$data_dir/PG_VERSION" ]; then
   as_owner "$bin_dir/initdb" -D "$data_dir" -U postgres -E UTF8 --locale=C.UTF-8 \

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Shared set-up for run.sh, test.sh and bench.sh: installs what a fresh Debian machine with only
+# the .NET SDK lacks, restores tools and packages, and builds. Safe to run any number of times.
+set -euo pipefail
+
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    echo "need root (or sudo) to install: $*" >&2; return 1
+  fi
+}
+
+# Debian package names for what the AppHost runs without a container runtime,
+# plus anything a caller asks for (bench.sh wants wrk, pgbench and redis-benchmark).
+ensure_apt_packages() {
+  local missing=()
+  compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null && id postgres >/dev/null 2>&1 || missing+=(postgresql)
+  command -v psql >/dev/null || missing+=(postgresql-client)
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  command -v pgrep >/dev/null || missing+=(procps)
+  command -v curl >/dev/null || missing+=(curl)
+  local extra
+  for extra in "$@"; do
+    IFS=: read -r cmd pkg <<<"$extra"
+    command -v "$cmd" >/dev/null || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "==> installing ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+# build CONFIGURATION: restore local tools and NuGet packages, then build the solution.
+build_solution() {
+  local configuration=$1
+  echo "==> building ($configuration)"
+  (cd "$repo_root" && dotnet tool restore >/dev/null && dotnet build DompetKilat.sln -c "$configuration" -nologo -v quiet -clp:ErrorsOnly)
+}
+
+# The dashboard and OTLP addresses of the AppHost's 'http' launch profile, for scripts that run
+# the built AppHost directly (signals sent to 'dotnet run' do not reach the AppHost).
+apphost_environment() {
+  export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
+  export DOTNET_ENVIRONMENT=${DOTNET_ENVIRONMENT:-Development}
+  export ASPNETCORE_URLS=${ASPNETCORE_URLS:-http://localhost:15000}
+  export ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=${ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL:-http://localhost:19000}
+  export ASPIRE_ALLOW_UNSECURED_TRANSPORT=true
+}
+
+# wait_for_exit PID: after the AppHost exits, its orchestrator takes a few seconds to stop every
+# process it started; wait for those too, so nothing outlives the script.
+wait_for_apphost_exit() {
+  local pid=$1 i
+  for i in $(seq 1 60); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 1
+  done
+  for i in $(seq 1 60); do
+    pgrep -f -- "--monitor $pid( |$)" >/dev/null || return 0
+    sleep 1
+  done
+  echo "warning: processes of AppHost $pid still running after 60 s" >&2
+}

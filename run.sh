@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Starts the whole DompetKilat system (AppHost, dashboard, Api, CallbackWorker, PostgreSQL, Redis)
+# and keeps it running until Ctrl+C or SIGTERM, then stops everything it started.
+set -euo pipefail
+cd "$(dirname "$0")"
+source eng/prepare.sh
+
+pid_file=.data/apphost.pid
+mkdir -p .data
+if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
+  echo "DompetKilat is already running (AppHost pid $(cat "$pid_file")):"
+  echo "  Api:       http://localhost:5100"
+  echo "  Dashboard: http://localhost:15000"
+  exit 0
+fi
+
+ensure_apt_packages
+build_solution Debug
+apphost_environment
+
+log=.data/apphost.log
+echo "==> starting the AppHost (log: $log)"
+# From its project folder, as 'dotnet run' would, so it reads its appsettings files.
+(cd DompetKilat.AppHost && exec bin/Debug/net10.0/DompetKilat.AppHost) >"$log" 2>&1 &
+apphost=$!
+echo "$apphost" >"$pid_file"
+
+stop() {
+  trap - INT TERM
+  echo
+  echo "==> stopping"
+  kill -TERM "$apphost" 2>/dev/null || true
+  wait_for_apphost_exit "$apphost"
+  rm -f "$pid_file"
+  echo "==> stopped"
+  exit 0
+}
+trap stop INT TERM
+
+for _ in $(seq 1 120); do
+  kill -0 "$apphost" 2>/dev/null || { echo "the AppHost exited; see $log" >&2; tail -n 30 "$log" >&2; rm -f "$pid_file"; exit 1; }
+  curl -fsS -m 2 http://localhost:5100/health >/dev/null 2>&1 && break
+  sleep 1
+done
+
+login=$(grep -o 'http://localhost:15000/login?t=[0-9a-f]*' "$log" | tail -n 1 || true)
+cat <<MSG
+==> DompetKilat is running
+  Api:       http://localhost:5100   (health: http://localhost:5100/health)
+  Dashboard: ${login:-http://localhost:15000}
+Press Ctrl+C to stop.
+MSG
+
+wait "$apphost" || true
+stop
