@@ -1,3 +1,6 @@
+using DompetKilat.Api.Borrowers;
+using DompetKilat.Api.Contract;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
@@ -5,6 +8,11 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseExceptionHandler();
+app.UseMiddleware<BodySizeLimitMiddleware>();
+
 app.MapDefaultEndpoints();
+app.MapBorrowerEndpoints();
+app.MapContractFallback();
 
 app.Run();

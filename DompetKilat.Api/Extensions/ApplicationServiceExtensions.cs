@@ -1,3 +1,9 @@
+using System.Text.Json;
+using DompetKilat.Api.Borrowers;
+using DompetKilat.Api.Contract;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.Json;
+
 namespace Microsoft.AspNetCore.Builder;
 
 internal static class ApplicationServiceExtensions
@@ -8,5 +14,26 @@ internal static class ApplicationServiceExtensions
     {
         builder.AddLendingDatabase();
         builder.AddRedisClient(RedisConnectionName);
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddValidatorsFromAssemblyContaining<RegisterBorrowerRequestValidator>(ServiceLifetime.Singleton);
+        // Errors name fields as partners spell them: camelCase, dotted for nested objects (loanData.tenor).
+        ValidatorOptions.Global.PropertyNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
+        ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
+
+        builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.AllowDuplicateProperties = false);
+        // Bad bodies must reach ContractExceptionHandler instead of becoming a bare 400.
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.AddExceptionHandler<ContractExceptionHandler>();
+        builder.Services.AddProblemDetails();
+    }
+
+    /// <summary>An unknown <c>/v1</c> route answers in the envelope too, never with an empty 404.</summary>
+    public static IEndpointRouteBuilder MapContractFallback(this IEndpointRouteBuilder app)
+    {
+        app.MapFallback("/v1/{**path}", (HttpContext context) =>
+            ContractResults.NotFound($"route {context.Request.Method} {context.Request.Path} not found"))
+            .ExcludeFromDescription();
+        return app;
     }
 }

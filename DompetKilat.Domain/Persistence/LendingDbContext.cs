@@ -1,3 +1,4 @@
+using DompetKilat.Domain.Borrowers;
 using DompetKilat.Domain.Products;
 using Microsoft.EntityFrameworkCore;
 
@@ -6,6 +7,8 @@ namespace DompetKilat.Domain.Persistence;
 public sealed class LendingDbContext(DbContextOptions<LendingDbContext> options) : DbContext(options)
 {
     public DbSet<Product> Products => Set<Product>();
+
+    public DbSet<Borrower> Borrowers => Set<Borrower>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(LendingDbContext).Assembly);

@@ -1,0 +1,97 @@
+using DompetKilat.Api.Contract;
+using DompetKilat.Domain.Borrowers;
+using DompetKilat.Domain.Persistence;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace DompetKilat.Api.Borrowers;
+
+public static class BorrowerEndpoints
+{
+    public const long RegistrationBodyLimit = 64 * 1024;
+
+    public static IEndpointRouteBuilder MapBorrowerEndpoints(this IEndpointRouteBuilder app)
+    {
+        var borrowers = app.MapGroup("/v1/borrower").WithTags("Borrower");
+
+        borrowers.MapPost("/register", RegisterBorrower)
+            .WithName("RegisterBorrower")
+            .WithSummary("Register a borrower (partner reference: Register Borrower)")
+            .WithMetadata(new RequestSizeLimitAttribute(RegistrationBodyLimit));
+
+        borrowers.MapGet("/{idNumber}", GetBorrower)
+            .WithName("GetBorrower")
+            .WithSummary("The borrower's full profile with the latest loan (partner reference: Get Data Borrower)");
+
+        return app;
+    }
+
+    public static async Task<Results<Ok<ApiResponse<RegisteredBorrower>>, JsonHttpResult<ApiResponse<ErrorData>>>> RegisterBorrower(
+        RegisterBorrowerRequest request, [AsParameters] BorrowerServices services, CancellationToken cancellationToken)
+    {
+        var validation = await services.Validator.ValidateAsync(request, cancellationToken);
+        if (!validation.IsValid)
+        {
+            return ContractResults.Invalid(validation.ToDictionary().AsReadOnly());
+        }
+
+        var product = await services.Db.Products.AsNoTracking()
+            .SingleOrDefaultAsync(p => p.Code == request.ProductCode && p.IsActive, cancellationToken);
+        if (product is null)
+        {
+            return ContractResults.Invalid("productCode", $"productCode {request.ProductCode} is not a configured product");
+        }
+
+        var now = services.Clock.GetUtcNow().UtcDateTime;
+        var borrower = new Borrower
+        {
+            ProductId = product.Id,
+            IdNumber = request.IdNumber!,
+            PhoneNumber = request.PhoneNumber!,
+            Email = request.Email!,
+            FullName = request.FullName!,
+            BirthDate = DateOnly.ParseExact(request.BirthDate!, FieldRules.ContractDateFormat),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        services.Db.Borrowers.Add(borrower);
+
+        try
+        {
+            await services.Db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique
+                                           && DuplicateBorrowerField.FromConstraint(unique.ConstraintName) is { } field)
+        {
+            var value = field switch { "idNumber" => borrower.IdNumber, "phoneNumber" => borrower.PhoneNumber, _ => borrower.Email };
+            return ContractResults.AlreadyRegistered($"{field} {value} is already registered");
+        }
+
+        return ContractResults.Success(RegisteredBorrower.From(borrower));
+    }
+
+    public static async Task<Results<Ok<ApiResponse<BorrowerProfile>>, JsonHttpResult<ApiResponse<ErrorData>>>> GetBorrower(
+        string idNumber, [AsParameters] BorrowerServices services, CancellationToken cancellationToken)
+    {
+        var borrower = await services.Db.Borrowers.AsNoTracking()
+            .Include(b => b.Product)
+            .SingleOrDefaultAsync(b => b.IdNumber == idNumber, cancellationToken);
+
+        // The partner reference's own wording, NIK included: the caller sent it.
+        return borrower is null
+            ? ContractResults.NotFound($"IdNumber {idNumber} record not found")
+            : ContractResults.Success(BorrowerProfile.From(borrower));
+    }
+}
+
+public sealed class BorrowerServices(LendingDbContext db, IValidator<RegisterBorrowerRequest> validator, TimeProvider clock)
+{
+    public LendingDbContext Db { get; } = db;
+
+    public IValidator<RegisterBorrowerRequest> Validator { get; } = validator;
+
+    public TimeProvider Clock { get; } = clock;
+}

@@ -1,0 +1,129 @@
+using DompetKilat.Domain.Borrowers;
+
+namespace DompetKilat.Api.Borrowers;
+
+/// <summary>
+/// The partner reference's "Register Borrower" success body, field for field. The *Id counters
+/// and related collections are part of the published shape; they are 0 and null until the
+/// loan application supplies the profile.
+/// </summary>
+public sealed record RegisteredBorrower(
+    long Id,
+    long BorrowerBankId,
+    long JobId,
+    long JobTypeId,
+    long JobOnlineId,
+    long IncomeId,
+    long AssetId,
+    long ReferenceId,
+    long WorkExperienceId,
+    long EmergencyContactId,
+    long MaritalId,
+    long EducationId,
+    long ReligionId,
+    string BorrowerType,
+    string PhoneNumber,
+    string IdNumber,
+    string Email,
+    string FullName,
+    string Gender,
+    DateTime BirthDate,
+    string BirthPlace,
+    string Address,
+    string Village,
+    string Subdistrict,
+    string City,
+    string Province,
+    string PostalCode,
+    string MotherMaidenName,
+    string? JobPosition,
+    string FamilyCard,
+    string Npwp,
+    string? FotoKtp,
+    string? FotoSelfie,
+    bool IsVerified,
+    string Status,
+    object? BorrowerBanks,
+    object? Jobs,
+    object? JobTypes,
+    object? JobOnlines,
+    object? Incomes,
+    object? Assets,
+    object? BorrowerReferences,
+    object? WorkExperiences,
+    object? EmergencyContacts,
+    object? Maritals,
+    object? Educations,
+    object? Religions,
+    DateTime CreatedAt,
+    DateTime UpdatedAt,
+    DateTime? DeletedAt)
+{
+    public static RegisteredBorrower From(Borrower borrower) => new(
+        borrower.Id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        borrower.BorrowerType, borrower.PhoneNumber, borrower.IdNumber, borrower.Email, borrower.FullName,
+        Gender: "",
+        BirthDate: borrower.BirthDate.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
+        BirthPlace: "", Address: "", Village: "", Subdistrict: "", City: "", Province: "", PostalCode: "",
+        MotherMaidenName: "", JobPosition: null, FamilyCard: "", Npwp: "", FotoKtp: null, FotoSelfie: null,
+        borrower.IsVerified, Status: "",
+        null, null, null, null, null, null, null, null, null, null, null, null,
+        borrower.CreatedAt, borrower.UpdatedAt, borrower.DeletedAt);
+}
+
+/// <summary>
+/// The partner reference's "Get Data Borrower" body: the flattened profile, dates as
+/// <c>dd/MM/yyyy</c>, with the latest loan's <c>loanData</c> and <c>references</c>
+/// (<c>null</c> before the first loan).
+/// </summary>
+public sealed record BorrowerProfile(
+    string Map,
+    string ProductCode,
+    string PhoneNumber,
+    string IdNumber,
+    string Email,
+    string FullName,
+    string Gender,
+    string BirthDate,
+    string BirthPlace,
+    string OfficeName,
+    string StartDate,
+    string Address,
+    string Village,
+    string Subdistrict,
+    string City,
+    string Province,
+    string PostalCode,
+    string Plafons,
+    string Job,
+    string JobType,
+    string JobOnline,
+    string Income,
+    string Asset,
+    string HomeOwnership,
+    string Religion,
+    string MaritalStatus,
+    string Education,
+    string MotherMaidenName,
+    string EmergencyContactNumber,
+    string EmergencyContactName,
+    string EmergencyContactRelationship,
+    string BankName,
+    string BankAccountNumber,
+    string FamilyCard,
+    string WorkExperience,
+    string? FotoKtp,
+    string? FotoSelfie,
+    object? LoanData,
+    object? References)
+{
+    public static BorrowerProfile From(Borrower borrower) => new(
+        borrower.BorrowerType, borrower.Product?.Code ?? "", borrower.PhoneNumber, borrower.IdNumber, borrower.Email,
+        borrower.FullName, Gender: "", FieldRules.FormatContractDate(borrower.BirthDate),
+        BirthPlace: "", OfficeName: "", StartDate: "", Address: "", Village: "", Subdistrict: "", City: "",
+        Province: "", PostalCode: "", Plafons: "", Job: "", JobType: "", JobOnline: "", Income: "", Asset: "",
+        HomeOwnership: "", Religion: "", MaritalStatus: "", Education: "", MotherMaidenName: "",
+        EmergencyContactNumber: "", EmergencyContactName: "", EmergencyContactRelationship: "", BankName: "",
+        BankAccountNumber: "", FamilyCard: "", WorkExperience: "", FotoKtp: null, FotoSelfie: null,
+        LoanData: null, References: null);
+}

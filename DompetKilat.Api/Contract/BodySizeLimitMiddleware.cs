@@ -1,0 +1,24 @@
+using Microsoft.AspNetCore.Http.Metadata;
+
+namespace DompetKilat.Api.Contract;
+
+/// <summary>
+/// Answers <c>06</c> before reading a body whose declared length exceeds the route's limit
+/// (API-CONTRACT §6). Minimal APIs would otherwise abort the request with an empty 413.
+/// Bodies without a declared length are still cut off by Kestrel at the same limit.
+/// </summary>
+internal sealed class BodySizeLimitMiddleware(RequestDelegate next)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        var limit = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize;
+        if (limit is { } max && context.Request.ContentLength > max)
+        {
+            var size = max >= 1024 * 1024 ? $"{max / (1024 * 1024)} MiB" : $"{max / 1024} KiB";
+            return ContractResults.Failure(ContractStatus.BodyTooLarge, StatusCodes.Status413PayloadTooLarge,
+                $"request body exceeds {size}").ExecuteAsync(context);
+        }
+
+        return next(context);
+    }
+}

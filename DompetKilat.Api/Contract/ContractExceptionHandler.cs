@@ -1,0 +1,47 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace DompetKilat.Api.Contract;
+
+/// <summary>
+/// Turns everything that escapes a handler into the contract's envelope: unreadable bodies are
+/// <c>01</c>, oversized ones <c>06</c>, anything else <c>99</c> without a trace of the fault.
+/// </summary>
+internal sealed class ContractExceptionHandler(ILogger<ContractExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var result = exception switch
+        {
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+                ContractResults.Failure(ContractStatus.BodyTooLarge, StatusCodes.Status413PayloadTooLarge,
+                    "request body exceeds the size this route allows"),
+            BadHttpRequestException { InnerException: JsonException json } => InvalidJson(json),
+            BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } =>
+                ContractResults.Invalid("body", "Content-Type must be application/json"),
+            BadHttpRequestException => ContractResults.Invalid("body", "request body is missing or unreadable"),
+            _ => null,
+        };
+
+        if (result is null)
+        {
+            logger.LogError(exception, "Unhandled fault on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            result = ContractResults.Failure(ContractStatus.Unavailable, StatusCodes.Status500InternalServerError,
+                "service temporarily unavailable");
+        }
+
+        await result.ExecuteAsync(httpContext);
+        return true;
+    }
+
+    /// <summary>
+    /// Names the offending field in the seed's spelling (<c>loanData.tenor</c>) without echoing
+    /// the value, which may be personal data.
+    /// </summary>
+    private static Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<ApiResponse<ErrorData>> InvalidJson(JsonException json)
+    {
+        var field = json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "body";
+        var reason = field == "body" ? "request body is not valid JSON" : $"{field} has the wrong JSON type or format";
+        return ContractResults.Invalid(field, reason);
+    }
+}

@@ -1,0 +1,39 @@
+using DompetKilat.Domain.Products;
+
+namespace DompetKilat.Domain.Borrowers;
+
+/// <summary>
+/// A person a partner onboarded. NIK (<see cref="IdNumber"/>), phone number and email each
+/// identify exactly one borrower; the database enforces it, so concurrent registrations of
+/// the same person leave one winner.
+/// </summary>
+public sealed class Borrower
+{
+    public const string PersonalBorrowerType = "PERSONAL_BORROWER";
+
+    public long Id { get; set; }
+
+    public string BorrowerType { get; set; } = PersonalBorrowerType;
+
+    public int ProductId { get; set; }
+
+    public Product? Product { get; set; }
+
+    public required string IdNumber { get; set; }
+
+    public required string PhoneNumber { get; set; }
+
+    public required string Email { get; set; }
+
+    public required string FullName { get; set; }
+
+    public DateOnly BirthDate { get; set; }
+
+    public bool IsVerified { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime UpdatedAt { get; set; }
+
+    public DateTime? DeletedAt { get; set; }
+}
