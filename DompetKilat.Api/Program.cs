@@ -12,6 +12,7 @@ app.UseExceptionHandler();
 app.UseMiddleware<BodySizeLimitMiddleware>();
 
 app.MapDefaultEndpoints();
+app.MapApiReference();
 app.MapBorrowerEndpoints();
 app.MapContractFallback();
 

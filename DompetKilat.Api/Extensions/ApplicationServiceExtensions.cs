@@ -3,6 +3,7 @@ using DompetKilat.Api.Borrowers;
 using DompetKilat.Api.Contract;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.Json;
+using Scalar.AspNetCore;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -26,6 +27,19 @@ internal static class ApplicationServiceExtensions
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<ContractExceptionHandler>();
         builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+    }
+
+    /// <summary>The OpenAPI document and, in Development, the interactive reference at <c>/scalar</c>.</summary>
+    public static WebApplication MapApiReference(this WebApplication app)
+    {
+        app.MapOpenApi();
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapScalarApiReference();
+        }
+
+        return app;
     }
 
     /// <summary>An unknown <c>/v1</c> route answers in the envelope too, never with an empty 404.</summary>
