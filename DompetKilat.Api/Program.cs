@@ -1,5 +1,6 @@
 using DompetKilat.Api.Borrowers;
 using DompetKilat.Api.Contract;
+using DompetKilat.Api.Loans;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -14,6 +15,7 @@ app.UseMiddleware<BodySizeLimitMiddleware>();
 app.MapDefaultEndpoints();
 app.MapApiReference();
 app.MapBorrowerEndpoints();
+app.MapLoanEndpoints();
 app.MapContractFallback();
 
 app.Run();

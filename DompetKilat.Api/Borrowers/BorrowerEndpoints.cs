@@ -80,10 +80,17 @@ public static class BorrowerEndpoints
             .Include(b => b.Product)
             .SingleOrDefaultAsync(b => b.IdNumber == idNumber, cancellationToken);
 
-        // The partner reference's own wording, NIK included: the caller sent it.
-        return borrower is null
-            ? ContractResults.NotFound($"IdNumber {idNumber} record not found")
-            : ContractResults.Success(BorrowerProfile.From(borrower));
+        if (borrower is null)
+        {
+            // The partner reference's own wording, NIK included: the caller sent it.
+            return ContractResults.NotFound($"IdNumber {idNumber} record not found");
+        }
+
+        var latestLoan = await services.Db.Loans.AsNoTracking()
+            .Where(l => l.BorrowerId == borrower.Id)
+            .OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id)
+            .FirstOrDefaultAsync(cancellationToken);
+        return ContractResults.Success(BorrowerProfile.From(borrower, latestLoan));
     }
 }
 

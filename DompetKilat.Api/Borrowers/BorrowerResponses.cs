@@ -1,4 +1,6 @@
+using System.Globalization;
 using DompetKilat.Domain.Borrowers;
+using DompetKilat.Domain.Loans;
 
 namespace DompetKilat.Api.Borrowers;
 
@@ -114,16 +116,47 @@ public sealed record BorrowerProfile(
     string WorkExperience,
     string? FotoKtp,
     string? FotoSelfie,
-    object? LoanData,
-    object? References)
+    ProfileLoanData? LoanData,
+    ProfileReferences? References)
 {
-    public static BorrowerProfile From(Borrower borrower) => new(
-        borrower.BorrowerType, borrower.Product?.Code ?? "", borrower.PhoneNumber, borrower.IdNumber, borrower.Email,
-        borrower.FullName, Gender: "", FieldRules.FormatContractDate(borrower.BirthDate),
-        BirthPlace: "", OfficeName: "", StartDate: "", Address: "", Village: "", Subdistrict: "", City: "",
-        Province: "", PostalCode: "", Plafons: "", Job: "", JobType: "", JobOnline: "", Income: "", Asset: "",
-        HomeOwnership: "", Religion: "", MaritalStatus: "", Education: "", MotherMaidenName: "",
-        EmergencyContactNumber: "", EmergencyContactName: "", EmergencyContactRelationship: "", BankName: "",
-        BankAccountNumber: "", FamilyCard: "", WorkExperience: "", FotoKtp: null, FotoSelfie: null,
-        LoanData: null, References: null);
+    public static BorrowerProfile From(Borrower borrower, Loan? latestLoan)
+    {
+        var personal = borrower.PersonalDetails;
+        var job = borrower.Job;
+        var contact = borrower.EmergencyContact;
+        return new(
+            borrower.BorrowerType, borrower.Product?.Code ?? "", borrower.PhoneNumber, borrower.IdNumber, borrower.Email,
+            borrower.FullName, personal?.Gender ?? "", FieldRules.FormatContractDate(borrower.BirthDate),
+            personal?.BirthPlace ?? "", job?.OfficeName ?? "",
+            job is null ? "" : FieldRules.FormatContractDate(job.StartDate),
+            personal?.Address ?? "", personal?.Village ?? "", personal?.Subdistrict ?? "", personal?.City ?? "",
+            personal?.Province ?? "", personal?.PostalCode ?? "",
+            latestLoan?.Plafons.ToString(CultureInfo.InvariantCulture) ?? "",
+            job?.Job ?? "", job?.JobType ?? "", job?.JobOnline ?? "", borrower.Income?.IncomeRange ?? "",
+            borrower.Asset?.AssetRange ?? "", borrower.Asset?.HomeOwnership ?? "", borrower.Religion?.Religion ?? "",
+            borrower.Marital?.MaritalStatus ?? "", borrower.Education?.Education ?? "", personal?.MotherMaidenName ?? "",
+            contact?.PhoneNumber ?? "", contact?.Name ?? "", contact?.Relationship ?? "",
+            borrower.Bank?.BankName ?? "", borrower.Bank?.BankAccountNumber ?? "", personal?.FamilyCard ?? "",
+            job?.WorkExperience ?? "", borrower.Documents?.FotoKtp, borrower.Documents?.FotoSelfie,
+            latestLoan is null ? null : ProfileLoanData.From(latestLoan),
+            latestLoan is null ? null : ProfileReferences.From(latestLoan));
+    }
+}
+
+/// <summary><c>loanData</c> of the profile: amounts as digit strings, as the partner reference shows.</summary>
+public sealed record ProfileLoanData(int Tenor, string Unit, string Amount, string ContractNo, string? ContractDate)
+{
+    public static ProfileLoanData From(Loan loan) => new(
+        loan.Tenor, loan.TenorUnit, loan.Amount.ToString(CultureInfo.InvariantCulture), loan.ContractNo,
+        loan.ContractDate is { } date ? FieldRules.FormatContractDate(date) : null);
+}
+
+public sealed record ProfileReferences(
+    string Interest, string BusinessAddress, string BusinessVillage, string BusinessSubdistrict, string BusinessCity,
+    string BusinessProvince, string BusinessOwnership, string Npwp, string JobPosition)
+{
+    public static ProfileReferences From(Loan loan) => new(
+        loan.Interest, loan.References.BusinessAddress, loan.References.BusinessVillage,
+        loan.References.BusinessSubdistrict, loan.References.BusinessCity, loan.References.BusinessProvince,
+        loan.References.BusinessOwnership, loan.References.Npwp, loan.References.JobPosition);
 }

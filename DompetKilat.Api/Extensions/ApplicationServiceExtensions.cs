@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using DompetKilat.Api.Borrowers;
 using DompetKilat.Api.Contract;
 using FluentValidation;
@@ -22,7 +23,12 @@ internal static class ApplicationServiceExtensions
         ValidatorOptions.Global.PropertyNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
         ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
 
-        builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.AllowDuplicateProperties = false);
+        // Numbers stay numbers and strings stay strings (API-CONTRACT §1): the web defaults would read "2" as 2.
+        builder.Services.Configure<JsonOptions>(options =>
+        {
+            options.SerializerOptions.AllowDuplicateProperties = false;
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
         // Bad bodies must reach ContractExceptionHandler instead of becoming a bare 400.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<ContractExceptionHandler>();

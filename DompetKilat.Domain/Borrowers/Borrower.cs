@@ -31,6 +31,17 @@ public sealed class Borrower
 
     public bool IsVerified { get; set; }
 
+    public BorrowerPersonalDetails? PersonalDetails { get; set; }
+    public BorrowerJob? Job { get; set; }
+    public BorrowerIncome? Income { get; set; }
+    public BorrowerAsset? Asset { get; set; }
+    public BorrowerBank? Bank { get; set; }
+    public BorrowerEmergencyContact? EmergencyContact { get; set; }
+    public BorrowerMarital? Marital { get; set; }
+    public BorrowerEducation? Education { get; set; }
+    public BorrowerReligion? Religion { get; set; }
+    public BorrowerDocuments? Documents { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime UpdatedAt { get; set; }

@@ -33,4 +33,46 @@ public static class FieldRules
 
     public static string FormatContractDate(DateOnly date) =>
         date.ToString(ContractDateFormat, CultureInfo.InvariantCulture);
+
+    /// <summary>Whole rupiah, positive, as digits in a string (the partner reference sends amounts so).</summary>
+    public static bool TryParseRupiah(string value, out long amount) =>
+        long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out amount) && amount > 0;
+
+    public static bool TryParseTenorUnit(string value, out string unit)
+    {
+        unit = value.ToUpperInvariant();
+        return unit is "DAY" or "WEEK" or "MONTH";
+    }
+
+    public static bool IsDecimal(string value) =>
+        decimal.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out _);
+
+    public static bool IsNpwp(string value) => IsDigits(value) && value.Length is 15 or 16;
+
+    /// <summary>
+    /// An https link, or base64 image data. The partner reference's own samples carry spaces
+    /// inside the base64 (line-wrapped by some senders), so white space is allowed there.
+    /// </summary>
+    public static bool IsPhoto(string value)
+    {
+        if (value.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        {
+            return Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps && uri.Host.Length > 0;
+        }
+
+        var significant = 0;
+        foreach (var c in value)
+        {
+            if (char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '=')
+            {
+                significant++;
+            }
+            else if (!char.IsWhiteSpace(c))
+            {
+                return false;
+            }
+        }
+
+        return significant >= 16;
+    }
 }

@@ -24,6 +24,17 @@ internal sealed class BorrowerConfiguration : IEntityTypeConfiguration<Borrower>
         builder.HasIndex(b => b.PhoneNumber).IsUnique().HasDatabaseName(PhoneNumberIndex);
         builder.HasIndex(b => b.Email).IsUnique().HasDatabaseName(EmailIndex);
 
+        builder.OwnsOne(b => b.PersonalDetails, d => d.ToTable("borrower_personal_details"));
+        builder.OwnsOne(b => b.Job, d => d.ToTable("borrower_jobs"));
+        builder.OwnsOne(b => b.Income, d => d.ToTable("borrower_incomes"));
+        builder.OwnsOne(b => b.Asset, d => d.ToTable("borrower_assets"));
+        builder.OwnsOne(b => b.Bank, d => d.ToTable("borrower_banks"));
+        builder.OwnsOne(b => b.EmergencyContact, d => d.ToTable("borrower_emergency_contacts"));
+        builder.OwnsOne(b => b.Marital, d => d.ToTable("borrower_maritals"));
+        builder.OwnsOne(b => b.Education, d => d.ToTable("borrower_educations"));
+        builder.OwnsOne(b => b.Religion, d => d.ToTable("borrower_religions"));
+        builder.OwnsOne(b => b.Documents, d => d.ToTable("borrower_documents"));
+
         builder.HasOne(b => b.Product).WithMany().HasForeignKey(b => b.ProductId).OnDelete(DeleteBehavior.Restrict);
     }
 }

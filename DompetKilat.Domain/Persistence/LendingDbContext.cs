@@ -1,4 +1,5 @@
 using DompetKilat.Domain.Borrowers;
+using DompetKilat.Domain.Loans;
 using DompetKilat.Domain.Products;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,6 +10,8 @@ public sealed class LendingDbContext(DbContextOptions<LendingDbContext> options)
     public DbSet<Product> Products => Set<Product>();
 
     public DbSet<Borrower> Borrowers => Set<Borrower>();
+
+    public DbSet<Loan> Loans => Set<Loan>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(LendingDbContext).Assembly);

@@ -15,6 +15,21 @@ public static class ContractJson
         return (response.StatusCode, await ReadEnvelopeAsync(response));
     }
 
+    /// <summary>
+    /// Sends with <c>Expect: 100-continue</c>, as curl does for large bodies, so a body the server
+    /// refuses up front is never uploaded and the client reads the refusal instead of a reset.
+    /// </summary>
+    public static async Task<(HttpStatusCode Status, JsonObject Body)> PostLargeJsonAsync(this HttpClient client, string path, string json)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = new StringContent(json, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.ExpectContinue = true;
+        using var response = await client.SendAsync(request);
+        return (response.StatusCode, await ReadEnvelopeAsync(response));
+    }
+
     public static async Task<(HttpStatusCode Status, JsonObject Body)> GetJsonAsync(this HttpClient client, string path)
     {
         using var response = await client.GetAsync(path);

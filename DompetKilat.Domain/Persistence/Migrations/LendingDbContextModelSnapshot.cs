@@ -106,6 +106,96 @@ namespace DompetKilat.Domain.Persistence.Migrations
                     b.ToTable("borrowers", (string)null);
                 });
 
+            modelBuilder.Entity("DompetKilat.Domain.Loans.Loan", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<long>("BorrowerId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("borrower_id");
+
+                    b.Property<DateOnly?>("ContractDate")
+                        .HasColumnType("date")
+                        .HasColumnName("contract_date");
+
+                    b.Property<string>("ContractNo")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("contract_no");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<string>("Interest")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("interest");
+
+                    b.Property<string>("LoanCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("loan_code");
+
+                    b.Property<long>("Plafons")
+                        .HasColumnType("bigint")
+                        .HasColumnName("plafons");
+
+                    b.Property<int>("ProductId")
+                        .HasColumnType("integer")
+                        .HasColumnName("product_id");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.Property<int>("Tenor")
+                        .HasColumnType("integer")
+                        .HasColumnName("tenor");
+
+                    b.Property<string>("TenorUnit")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("tenor_unit");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_loans");
+
+                    b.HasIndex("LoanCode")
+                        .IsUnique()
+                        .HasDatabaseName("ux_loans_loan_code")
+                        .HasFilter("loan_code <> ''");
+
+                    b.HasIndex("ProductId")
+                        .HasDatabaseName("ix_loans_product_id");
+
+                    b.HasIndex("BorrowerId", "CreatedAt")
+                        .HasDatabaseName("ix_loans_borrower_id_created_at");
+
+                    b.ToTable("loans", (string)null);
+                });
+
             modelBuilder.Entity("DompetKilat.Domain.Products.Product", b =>
                 {
                     b.Property<int>("Id")
@@ -159,7 +249,409 @@ namespace DompetKilat.Domain.Persistence.Migrations
                         .IsRequired()
                         .HasConstraintName("fk_borrowers_products_product_id");
 
+                    b.OwnsOne("DompetKilat.Domain.Borrowers.BorrowerAsset", "Asset", b1 =>
+                        {
+                            b1.Property<long>("BorrowerId")
+                                .HasColumnType("bigint")
+                                .HasColumnName("id");
+
+                            b1.Property<string>("AssetRange")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("asset_range");
+
+                            b1.Property<string>("HomeOwnership")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("home_ownership");
+
+                            b1.HasKey("BorrowerId")
+                                .HasName("pk_borrower_assets");
+
+                            b1.ToTable("borrower_assets", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("BorrowerId")
+                                .HasConstraintName("fk_borrower_assets_borrowers_id");
+                        });
+
+                    b.OwnsOne("DompetKilat.Domain.Borrowers.BorrowerBank", "Bank", b1 =>
+                        {
+                            b1.Property<long>("BorrowerId")
+                                .HasColumnType("bigint")
+                                .HasColumnName("id");
+
+                            b1.Property<string>("BankAccountNumber")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("bank_account_number");
+
+                            b1.Property<string>("BankName")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("bank_name");
+
+                            b1.HasKey("BorrowerId")
+                                .HasName("pk_borrower_banks");
+
+                            b1.ToTable("borrower_banks", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("BorrowerId")
+                                .HasConstraintName("fk_borrower_banks_borrowers_id");
+                        });
+
+                    b.OwnsOne("DompetKilat.Domain.Borrowers.BorrowerDocuments", "Documents", b1 =>
+                        {
+                            b1.Property<long>("BorrowerId")
+                                .HasColumnType("bigint")
+                                .HasColumnName("id");
+
+                            b1.Property<string>("FotoKtp")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("foto_ktp");
+
+                            b1.Property<string>("FotoSelfie")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("foto_selfie");
+
+                            b1.HasKey("BorrowerId")
+                                .HasName("pk_borrower_documents");
+
+                            b1.ToTable("borrower_documents", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("BorrowerId")
+                                .HasConstraintName("fk_borrower_documents_borrowers_id");
+                        });
+
+                    b.OwnsOne("DompetKilat.Domain.Borrowers.BorrowerEducation", "Education", b1 =>
+                        {
+                            b1.Property<long>("BorrowerId")
+                                .HasColumnType("bigint")
+                                .HasColumnName("id");
+
+                            b1.Property<string>("Education")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("education");
+
+                            b1.HasKey("BorrowerId")
+                                .HasName("pk_borrower_educations");
+
+                            b1.ToTable("borrower_educations", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("BorrowerId")
+                                .HasConstraintName("fk_borrower_educations_borrowers_id");
+                        });
+
+                    b.OwnsOne("DompetKilat.Domain.Borrowers.BorrowerEmergencyContact", "EmergencyContact", b1 =>
+                        {
+                            b1.Property<long>("BorrowerId")
+                                .HasColumnType("bigint")
+                                .HasColumnName("id");
+
+                            b1.Property<string>("Name")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("name");
+
+                            b1.Property<string>("PhoneNumber")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("phone_number");
+
+                            b1.Property<string>("Relationship")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("relationship");
+
+                            b1.HasKey("BorrowerId")
+                                .HasName("pk_borrower_emergency_contacts");
+
+                            b1.ToTable("borrower_emergency_contacts", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("BorrowerId")
+                                .HasConstraintName("fk_borrower_emergency_contacts_borrowers_id");
+                        });
+
+                    b.OwnsOne("DompetKilat.Domain.Borrowers.BorrowerIncome", "Income", b1 =>
+                        {
+                            b1.Property<long>("BorrowerId")
+                                .HasColumnType("bigint")
+                                .HasColumnName("id");
+
+                            b1.Property<string>("IncomeRange")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("income_range");
+
+                            b1.HasKey("BorrowerId")
+                                .HasName("pk_borrower_incomes");
+
+                            b1.ToTable("borrower_incomes", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("BorrowerId")
+                                .HasConstraintName("fk_borrower_incomes_borrowers_id");
+                        });
+
+                    b.OwnsOne("DompetKilat.Domain.Borrowers.BorrowerJob", "Job", b1 =>
+                        {
+                            b1.Property<long>("BorrowerId")
+                                .HasColumnType("bigint")
+                                .HasColumnName("id");
+
+                            b1.Property<string>("Job")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("job");
+
+                            b1.Property<string>("JobOnline")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("job_online");
+
+                            b1.Property<string>("JobType")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("job_type");
+
+                            b1.Property<string>("OfficeName")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("office_name");
+
+                            b1.Property<DateOnly>("StartDate")
+                                .HasColumnType("date")
+                                .HasColumnName("start_date");
+
+                            b1.Property<string>("WorkExperience")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("work_experience");
+
+                            b1.HasKey("BorrowerId")
+                                .HasName("pk_borrower_jobs");
+
+                            b1.ToTable("borrower_jobs", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("BorrowerId")
+                                .HasConstraintName("fk_borrower_jobs_borrowers_id");
+                        });
+
+                    b.OwnsOne("DompetKilat.Domain.Borrowers.BorrowerMarital", "Marital", b1 =>
+                        {
+                            b1.Property<long>("BorrowerId")
+                                .HasColumnType("bigint")
+                                .HasColumnName("id");
+
+                            b1.Property<string>("MaritalStatus")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("marital_status");
+
+                            b1.HasKey("BorrowerId")
+                                .HasName("pk_borrower_maritals");
+
+                            b1.ToTable("borrower_maritals", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("BorrowerId")
+                                .HasConstraintName("fk_borrower_maritals_borrowers_id");
+                        });
+
+                    b.OwnsOne("DompetKilat.Domain.Borrowers.BorrowerPersonalDetails", "PersonalDetails", b1 =>
+                        {
+                            b1.Property<long>("BorrowerId")
+                                .HasColumnType("bigint")
+                                .HasColumnName("id");
+
+                            b1.Property<string>("Address")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("address");
+
+                            b1.Property<string>("BirthPlace")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("birth_place");
+
+                            b1.Property<string>("City")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("city");
+
+                            b1.Property<string>("FamilyCard")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("family_card");
+
+                            b1.Property<string>("Gender")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("gender");
+
+                            b1.Property<string>("MotherMaidenName")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("mother_maiden_name");
+
+                            b1.Property<string>("PostalCode")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("postal_code");
+
+                            b1.Property<string>("Province")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("province");
+
+                            b1.Property<string>("Subdistrict")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("subdistrict");
+
+                            b1.Property<string>("Village")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("village");
+
+                            b1.HasKey("BorrowerId")
+                                .HasName("pk_borrower_personal_details");
+
+                            b1.ToTable("borrower_personal_details", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("BorrowerId")
+                                .HasConstraintName("fk_borrower_personal_details_borrowers_id");
+                        });
+
+                    b.OwnsOne("DompetKilat.Domain.Borrowers.BorrowerReligion", "Religion", b1 =>
+                        {
+                            b1.Property<long>("BorrowerId")
+                                .HasColumnType("bigint")
+                                .HasColumnName("id");
+
+                            b1.Property<string>("Religion")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("religion");
+
+                            b1.HasKey("BorrowerId")
+                                .HasName("pk_borrower_religions");
+
+                            b1.ToTable("borrower_religions", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("BorrowerId")
+                                .HasConstraintName("fk_borrower_religions_borrowers_id");
+                        });
+
+                    b.Navigation("Asset");
+
+                    b.Navigation("Bank");
+
+                    b.Navigation("Documents");
+
+                    b.Navigation("Education");
+
+                    b.Navigation("EmergencyContact");
+
+                    b.Navigation("Income");
+
+                    b.Navigation("Job");
+
+                    b.Navigation("Marital");
+
+                    b.Navigation("PersonalDetails");
+
                     b.Navigation("Product");
+
+                    b.Navigation("Religion");
+                });
+
+            modelBuilder.Entity("DompetKilat.Domain.Loans.Loan", b =>
+                {
+                    b.HasOne("DompetKilat.Domain.Borrowers.Borrower", "Borrower")
+                        .WithMany()
+                        .HasForeignKey("BorrowerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_loans_borrowers_borrower_id");
+
+                    b.HasOne("DompetKilat.Domain.Products.Product", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_loans_products_product_id");
+
+                    b.OwnsOne("DompetKilat.Domain.Loans.LoanReferences", "References", b1 =>
+                        {
+                            b1.Property<long>("LoanId")
+                                .HasColumnType("bigint")
+                                .HasColumnName("id");
+
+                            b1.Property<string>("BusinessAddress")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("business_address");
+
+                            b1.Property<string>("BusinessCity")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("business_city");
+
+                            b1.Property<string>("BusinessOwnership")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("business_ownership");
+
+                            b1.Property<string>("BusinessProvince")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("business_province");
+
+                            b1.Property<string>("BusinessSubdistrict")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("business_subdistrict");
+
+                            b1.Property<string>("BusinessVillage")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("business_village");
+
+                            b1.Property<string>("JobPosition")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("job_position");
+
+                            b1.Property<string>("Npwp")
+                                .IsRequired()
+                                .HasColumnType("text")
+                                .HasColumnName("npwp");
+
+                            b1.HasKey("LoanId")
+                                .HasName("pk_loan_references");
+
+                            b1.ToTable("loan_references", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("LoanId")
+                                .HasConstraintName("fk_loan_references_loans_id");
+                        });
+
+                    b.Navigation("Borrower");
+
+                    b.Navigation("References")
+                        .IsRequired();
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,128 @@
+using DompetKilat.Api.Contract;
+using DompetKilat.Domain.Borrowers;
+using DompetKilat.Domain.Loans;
+using DompetKilat.Domain.Persistence;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace DompetKilat.Api.Loans;
+
+public static class LoanEndpoints
+{
+    /// <summary>A loan application carries two photos (API-CONTRACT §6).</summary>
+    public const long ApplicationBodyLimit = 8 * 1024 * 1024;
+
+    public static IEndpointRouteBuilder MapLoanEndpoints(this IEndpointRouteBuilder app)
+    {
+        var loans = app.MapGroup("/v1/loan").WithTags("Loan");
+
+        loans.MapPost("/register", RegisterLoan)
+            .WithName("RegisterLoan")
+            .WithSummary("Apply for a loan, completing the borrower's profile (partner reference: Pengajuan Pinjaman)")
+            .WithMetadata(new RequestSizeLimitAttribute(ApplicationBodyLimit));
+
+        return app;
+    }
+
+    public static async Task<Results<Ok<ApiResponse<LoanEntity>>, JsonHttpResult<ApiResponse<ErrorData>>>> RegisterLoan(
+        RegisterLoanRequest request, [AsParameters] LoanServices services, CancellationToken cancellationToken)
+    {
+        var validation = await services.Validator.ValidateAsync(request, cancellationToken);
+        if (!validation.IsValid)
+        {
+            return ContractResults.Invalid(validation.ToDictionary().AsReadOnly());
+        }
+
+        var product = await services.Db.Products.AsNoTracking()
+            .SingleOrDefaultAsync(p => p.Code == request.ProductCode && p.IsActive, cancellationToken);
+        if (product is null)
+        {
+            return ContractResults.Invalid("productCode", $"productCode {request.ProductCode} is not a configured product");
+        }
+
+        var borrower = await services.Db.Borrowers.SingleOrDefaultAsync(b => b.IdNumber == request.IdNumber, cancellationToken);
+        if (borrower is null)
+        {
+            return ContractResults.NotFound($"borrower with idNumber {request.IdNumber}, is not found");
+        }
+
+        var now = services.Clock.GetUtcNow().UtcDateTime;
+        CompleteProfile(borrower, request, now);
+        var loan = NewLoan(borrower, product.Id, request, now);
+        services.Db.Loans.Add(loan);
+        await services.Db.SaveChangesAsync(cancellationToken);
+
+        return ContractResults.Success(LoanEntity.From(loan));
+    }
+
+    /// <summary>
+    /// The application is the borrower's latest word on their profile, so each part is replaced.
+    /// Identity (NIK, phone, email, name, birth date) stays as registered: it is what makes the
+    /// borrower unique, and changing it is not a loan application's business.
+    /// </summary>
+    private static void CompleteProfile(Borrower borrower, RegisterLoanRequest r, DateTime now)
+    {
+        borrower.PersonalDetails = new BorrowerPersonalDetails
+        {
+            Gender = r.Gender!, BirthPlace = r.BirthPlace!, Address = r.Address!, Village = r.Village!,
+            Subdistrict = r.Subdistrict!, City = r.City!, Province = r.Province!, PostalCode = r.PostalCode!,
+            MotherMaidenName = r.MotherMaidenName!, FamilyCard = r.FamilyCard!,
+        };
+        borrower.Job = new BorrowerJob
+        {
+            OfficeName = r.OfficeName!, StartDate = DateOnly.ParseExact(r.StartDate!, FieldRules.ContractDateFormat),
+            Job = r.Job!, JobType = r.JobType!, JobOnline = r.JobOnline!, WorkExperience = r.WorkExperience!,
+        };
+        borrower.Income = new BorrowerIncome { IncomeRange = r.Income! };
+        borrower.Asset = new BorrowerAsset { AssetRange = r.Asset!, HomeOwnership = r.HomeOwnership! };
+        borrower.Bank = new BorrowerBank { BankName = r.BankName!, BankAccountNumber = r.BankAccountNumber! };
+        borrower.EmergencyContact = new BorrowerEmergencyContact
+        {
+            Name = r.EmergencyContactName!, PhoneNumber = r.EmergencyContactNumber!, Relationship = r.EmergencyContactRelationship!,
+        };
+        borrower.Marital = new BorrowerMarital { MaritalStatus = r.MaritalStatus! };
+        borrower.Education = new BorrowerEducation { Education = r.Education! };
+        borrower.Religion = new BorrowerReligion { Religion = r.Religion! };
+        borrower.Documents = new BorrowerDocuments { FotoKtp = r.FotoKtp!, FotoSelfie = r.FotoSelfie! };
+        borrower.UpdatedAt = now;
+    }
+
+    private static Loan NewLoan(Borrower borrower, int productId, RegisterLoanRequest r, DateTime now)
+    {
+        var data = r.LoanData!;
+        var references = r.References!;
+        FieldRules.TryParseRupiah(r.Plafons!, out var plafons);
+        FieldRules.TryParseRupiah(data.Amount!, out var amount);
+        FieldRules.TryParseTenorUnit(data.Unit!, out var unit);
+        return new Loan
+        {
+            BorrowerId = borrower.Id,
+            ProductId = productId,
+            Plafons = plafons,
+            Amount = amount,
+            Tenor = data.Tenor!.Value,
+            TenorUnit = unit,
+            Interest = references.Interest!,
+            References = new LoanReferences
+            {
+                BusinessAddress = references.BusinessAddress!, BusinessVillage = references.BusinessVillage!,
+                BusinessSubdistrict = references.BusinessSubdistrict!, BusinessCity = references.BusinessCity!,
+                BusinessProvince = references.BusinessProvince!, BusinessOwnership = references.BusinessOwnership!,
+                Npwp = references.Npwp!, JobPosition = references.JobPosition!,
+            },
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+    }
+}
+
+public sealed class LoanServices(LendingDbContext db, IValidator<RegisterLoanRequest> validator, TimeProvider clock)
+{
+    public LendingDbContext Db { get; } = db;
+
+    public IValidator<RegisterLoanRequest> Validator { get; } = validator;
+
+    public TimeProvider Clock { get; } = clock;
+}

@@ -1,0 +1,75 @@
+namespace DompetKilat.Domain.Borrowers;
+
+/// <summary>
+/// The know-your-customer profile a loan application completes. Each part lives in its own
+/// table (the shape the partner reference's *Id fields hint at), so a part can be updated or
+/// audited without rewriting the borrower row. Photos are kept apart in <see cref="BorrowerDocuments"/>.
+/// </summary>
+public sealed class BorrowerPersonalDetails
+{
+    public required string Gender { get; set; }
+    public required string BirthPlace { get; set; }
+    public required string Address { get; set; }
+    public required string Village { get; set; }
+    public required string Subdistrict { get; set; }
+    public required string City { get; set; }
+    public required string Province { get; set; }
+    public required string PostalCode { get; set; }
+    public required string MotherMaidenName { get; set; }
+    public required string FamilyCard { get; set; }
+}
+
+public sealed class BorrowerJob
+{
+    public required string OfficeName { get; set; }
+    public DateOnly StartDate { get; set; }
+    public required string Job { get; set; }
+    public required string JobType { get; set; }
+    public required string JobOnline { get; set; }
+    public required string WorkExperience { get; set; }
+}
+
+public sealed class BorrowerIncome
+{
+    public required string IncomeRange { get; set; }
+}
+
+public sealed class BorrowerAsset
+{
+    public required string AssetRange { get; set; }
+    public required string HomeOwnership { get; set; }
+}
+
+public sealed class BorrowerBank
+{
+    public required string BankName { get; set; }
+    public required string BankAccountNumber { get; set; }
+}
+
+public sealed class BorrowerEmergencyContact
+{
+    public required string Name { get; set; }
+    public required string PhoneNumber { get; set; }
+    public required string Relationship { get; set; }
+}
+
+public sealed class BorrowerMarital
+{
+    public required string MaritalStatus { get; set; }
+}
+
+public sealed class BorrowerEducation
+{
+    public required string Education { get; set; }
+}
+
+public sealed class BorrowerReligion
+{
+    public required string Religion { get; set; }
+}
+
+public sealed class BorrowerDocuments
+{
+    public required string FotoKtp { get; set; }
+    public required string FotoSelfie { get; set; }
+}

@@ -1,0 +1,29 @@
+using DompetKilat.Domain.Loans;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace DompetKilat.Domain.Persistence;
+
+internal sealed class LoanConfiguration : IEntityTypeConfiguration<Loan>
+{
+    public const string LoanCodeIndex = "ux_loans_loan_code";
+
+    public void Configure(EntityTypeBuilder<Loan> builder)
+    {
+        builder.ToTable("loans");
+        builder.Property(l => l.LoanCode).HasMaxLength(64);
+        builder.Property(l => l.TenorUnit).HasMaxLength(8);
+        builder.Property(l => l.ContractNo).HasMaxLength(128);
+        builder.Property(l => l.Interest).HasMaxLength(32);
+        // Stored as the state number, the value partners already read.
+        builder.Property(l => l.Status).HasConversion<int>();
+
+        // Empty until approval, so uniqueness only binds assigned codes.
+        builder.HasIndex(l => l.LoanCode).IsUnique().HasDatabaseName(LoanCodeIndex).HasFilter("loan_code <> ''");
+        builder.HasIndex(l => new { l.BorrowerId, l.CreatedAt });
+
+        builder.HasOne(l => l.Borrower).WithMany().HasForeignKey(l => l.BorrowerId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Products.Product>().WithMany().HasForeignKey(l => l.ProductId).OnDelete(DeleteBehavior.Restrict);
+        builder.OwnsOne(l => l.References, r => r.ToTable("loan_references"));
+    }
+}

@@ -1,0 +1,162 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DompetKilat.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace DompetKilat.Tests.Loans;
+
+[Collection(DompetKilatAppCollection.Name)]
+public sealed class LoanApplicationTests(DompetKilatApp system)
+{
+    private async Task<JsonObject> RegisteredBorrowerAsync()
+    {
+        var registration = TestPeople.Registration();
+        var (status, _) = await system.Api.PostJsonAsync("/v1/borrower/register", registration.ToJsonString());
+        Assert.Equal(HttpStatusCode.OK, status);
+        return registration;
+    }
+
+    [Fact]
+    public async Task The_reference_application_creates_an_inactive_loan_in_the_reference_shape()
+    {
+        var application = TestPeople.LoanApplication(await RegisteredBorrowerAsync());
+
+        var (status, body) = await system.Api.PostJsonAsync("/v1/loan/register", application.ToJsonString());
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("00", body.Status());
+        var data = body["data"]!.AsObject();
+        string[] referenceOrder =
+        [
+            "id", "borrowerId", "productId", "state", "status", "loanCode", "plafons", "tenor", "tenorUnit", "amount",
+            "contractNo", "contractDate", "interest", "updatedAt", "createdAt", "deletedAt",
+        ];
+        Assert.Equal(referenceOrder, data.Select(p => p.Key).ToArray());
+        Assert.Equal(1, data["state"]!.GetValue<int>());
+        Assert.Equal("INACTIVE", data["status"]!.GetValue<string>());
+        Assert.Equal("", data["loanCode"]!.GetValue<string>());
+        Assert.Equal(JsonValueKind.Number, data.KindOf("plafons"));
+        Assert.Equal(1000000, data["plafons"]!.GetValue<long>());
+        Assert.Equal(JsonValueKind.Number, data.KindOf("amount"));
+        Assert.Equal(1000000, data["amount"]!.GetValue<long>());
+        Assert.Equal(2, data["tenor"]!.GetValue<int>());
+        Assert.Equal("MONTH", data["tenorUnit"]!.GetValue<string>());
+        Assert.Equal("", data["contractNo"]!.GetValue<string>());
+        Assert.Equal(JsonValueKind.Null, data.KindOf("contractDate"));
+        Assert.Equal("1.0", data["interest"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_profile_then_shows_the_application_as_the_reference_profile()
+    {
+        var application = TestPeople.LoanApplication(await RegisteredBorrowerAsync());
+        await system.Api.PostJsonAsync("/v1/loan/register", application.ToJsonString());
+
+        var (_, body) = await system.Api.GetJsonAsync($"/v1/borrower/{application["idNumber"]}");
+
+        var profile = body["data"]!.AsObject();
+        foreach (var (field, value) in application)
+        {
+            if (field is "loanData" or "references")
+            {
+                continue;
+            }
+
+            Assert.True(JsonNode.DeepEquals(value, profile[field]), $"{field}: sent {value}, profile has {profile[field]}");
+        }
+
+        var loanData = profile["loanData"]!.AsObject();
+        Assert.Equal(["tenor", "unit", "amount", "contractNo", "contractDate"], loanData.Select(p => p.Key).ToArray());
+        Assert.Equal("1000000", loanData["amount"]!.GetValue<string>());
+        Assert.Equal("MONTH", loanData["unit"]!.GetValue<string>());
+        Assert.True(JsonNode.DeepEquals(application["references"], profile["references"]));
+    }
+
+    [Fact]
+    public async Task An_application_for_an_unknown_borrower_is_001_in_the_reference_wording()
+    {
+        var application = TestPeople.LoanApplication(TestPeople.Registration());
+
+        var (status, body) = await system.Api.PostJsonAsync("/v1/loan/register", application.ToJsonString());
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Equal("001", body.Status());
+        Assert.Equal($"borrower with idNumber {application["idNumber"]}, is not found", body["message"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("loanData.tenor", "\"2\"")]
+    [InlineData("loanData.tenor", "0")]
+    [InlineData("loanData.unit", "\"YEAR\"")]
+    [InlineData("loanData.amount", "1000000")]
+    [InlineData("loanData.amount", "\"-5\"")]
+    [InlineData("loanData.amount", "\"1000000.50\"")]
+    [InlineData("references.npwp", "\"12345\"")]
+    [InlineData("references.interest", "\"satu\"")]
+    [InlineData("gender", "\"X\"")]
+    [InlineData("emergencyContactNumber", "\"081234567892\"")]
+    [InlineData("startDate", "\"2001-04-15\"")]
+    [InlineData("plafons", "\"0\"")]
+    [InlineData("fotoKtp", "\"http://example.com/ktp.jpg\"")]
+    [InlineData("fotoSelfie", "\"<script>\"")]
+    [InlineData("motherMaidenName", "null")]
+    [InlineData("loanData", "null")]
+    public async Task A_field_that_breaks_its_rule_is_01_naming_the_field_and_stores_nothing(string field, string badJson)
+    {
+        var application = TestPeople.LoanApplication(await RegisteredBorrowerAsync());
+        var path = field.Split('.');
+        var target = path.Length == 1 ? application : application[path[0]]!.AsObject();
+        target[path[^1]] = JsonNode.Parse(badJson);
+
+        var (status, body) = await system.Api.PostJsonAsync("/v1/loan/register", application.ToJsonString());
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("01", body.Status());
+        Assert.Contains(field, body.ErrorFields());
+        await using var db = await system.CreateDbContextAsync();
+        var idNumber = application["idNumber"]!.GetValue<string>();
+        Assert.False(await db.Loans.AnyAsync(l => l.Borrower!.IdNumber == idNumber));
+    }
+
+    [Fact]
+    public async Task Unit_is_accepted_in_any_case_and_stored_upper_case()
+    {
+        var application = TestPeople.LoanApplication(await RegisteredBorrowerAsync());
+        application["loanData"]!["unit"] = "week";
+
+        var (status, body) = await system.Api.PostJsonAsync("/v1/loan/register", application.ToJsonString());
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("WEEK", body["data"]!["tenorUnit"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Photos_are_stored_apart_from_the_borrower_row()
+    {
+        var application = TestPeople.LoanApplication(await RegisteredBorrowerAsync());
+        await system.Api.PostJsonAsync("/v1/loan/register", application.ToJsonString());
+
+        await using var db = await system.CreateDbContextAsync();
+        var idNumber = application["idNumber"]!.GetValue<string>();
+        var borrowerColumns = await db.Database
+            .SqlQuery<string>($"SELECT column_name AS \"Value\" FROM information_schema.columns WHERE table_name = 'borrowers'")
+            .ToListAsync();
+        Assert.DoesNotContain(borrowerColumns, c => c.Contains("foto", StringComparison.Ordinal));
+        var stored = await db.Database
+            .SqlQuery<string>($"SELECT d.foto_ktp AS \"Value\" FROM borrower_documents d JOIN borrowers b ON b.id = d.id WHERE b.id_number = {idNumber}")
+            .SingleAsync();
+        Assert.Equal(TestPeople.SamplePhoto, stored);
+    }
+
+    [Fact]
+    public async Task An_application_over_8_MiB_is_06()
+    {
+        var application = TestPeople.LoanApplication(await RegisteredBorrowerAsync());
+        application["fotoKtp"] = new string('A', 9 * 1024 * 1024);
+
+        var (status, body) = await system.Api.PostLargeJsonAsync("/v1/loan/register", application.ToJsonString());
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+        Assert.Equal("06", body.Status());
+    }
+}
