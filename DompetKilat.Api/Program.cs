@@ -1,3 +1,4 @@
+using DompetKilat.Api.Admin;
 using DompetKilat.Api.Borrowers;
 using DompetKilat.Api.Contract;
 using DompetKilat.Api.Loans;
@@ -10,12 +11,15 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.UseExceptionHandler();
+app.UseContractStatusCodes();
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseMiddleware<BodySizeLimitMiddleware>();
 
 app.MapDefaultEndpoints();
 app.MapApiReference();
 app.MapBorrowerEndpoints();
 app.MapLoanEndpoints();
-app.MapContractFallback();
+app.MapAdminLoanEndpoints();
 
 app.Run();

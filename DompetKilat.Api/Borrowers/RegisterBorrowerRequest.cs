@@ -29,7 +29,7 @@ public sealed class RegisterBorrowerRequestValidator : AbstractValidator<Registe
         RuleFor(r => r.FullName).NotEmpty().MaximumLength(200);
         RuleFor(r => r.IdNumber).NotEmpty().Must(n => FieldRules.IsIdNumber(n!))
             .WithMessage("idNumber must be digits only, at most 16");
-        RuleFor(r => r.BirthDate).NotEmpty().Must(d => FieldRules.TryParsePastDate(d!, BorrowerClock.Today(clock), out _))
+        RuleFor(r => r.BirthDate).NotEmpty().Must(d => FieldRules.TryParsePastDate(d!, PartnerCalendar.Today(clock), out _))
             .WithMessage("birthDate must be a real date in dd/MM/yyyy, not in the future");
     }
 }

@@ -14,6 +14,8 @@ internal sealed class BodySizeLimitMiddleware(RequestDelegate next)
         var limit = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize;
         if (limit is { } max && context.Request.ContentLength > max)
         {
+            // The unread body makes the connection unusable; saying so keeps clients from reusing it.
+            context.Response.Headers.Connection = "close";
             var size = max >= 1024 * 1024 ? $"{max / (1024 * 1024)} MiB" : $"{max / 1024} KiB";
             return ContractResults.Failure(ContractStatus.BodyTooLarge, StatusCodes.Status413PayloadTooLarge,
                 $"request body exceeds {size}").ExecuteAsync(context);

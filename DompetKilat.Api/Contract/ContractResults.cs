@@ -20,6 +20,9 @@ public static class ContractResults
     public static JsonHttpResult<ApiResponse<ErrorData>> AlreadyRegistered(string message) =>
         Failure(ContractStatus.AlreadyRegistered, StatusCodes.Status409Conflict, message);
 
+    public static JsonHttpResult<ApiResponse<ErrorData>> StepNotAllowed(string message) =>
+        Failure(ContractStatus.StepNotAllowed, StatusCodes.Status409Conflict, message);
+
     public static JsonHttpResult<ApiResponse<ErrorData>> Failure(string status, int httpStatus, string message, ErrorData? data = null) =>
         TypedResults.Json(new ApiResponse<ErrorData>(status, message, data ?? new ErrorData()), statusCode: httpStatus);
 

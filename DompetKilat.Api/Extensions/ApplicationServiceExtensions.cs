@@ -1,8 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using DompetKilat.Api.Admin;
 using DompetKilat.Api.Borrowers;
 using DompetKilat.Api.Contract;
 using FluentValidation;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Json;
 using Scalar.AspNetCore;
 
@@ -32,6 +34,16 @@ internal static class ApplicationServiceExtensions
         // Bad bodies must reach ContractExceptionHandler instead of becoming a bare 400.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<ContractExceptionHandler>();
+
+        builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section)
+            .Validate(o => o.ApiKey.Length >= 16, "Admin:ApiKey must be set to a key of at least 16 characters")
+            .ValidateOnStart();
+        builder.Services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, AdminKeyAuthenticationHandler>(AdminKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(AdminLoanEndpoints.Policy, policy => policy
+                .AddAuthenticationSchemes(AdminKeyAuthenticationHandler.SchemeName)
+                .RequireAuthenticatedUser());
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
     }
@@ -48,12 +60,33 @@ internal static class ApplicationServiceExtensions
         return app;
     }
 
-    /// <summary>An unknown <c>/v1</c> route answers in the envelope too, never with an empty 404.</summary>
-    public static IEndpointRouteBuilder MapContractFallback(this IEndpointRouteBuilder app)
+    /// <summary>
+    /// Routing's own refusals (no such route, wrong method, wrong Content-Type) arrive with an
+    /// empty body; under <c>/v1</c> they answer in the envelope too. A catch-all route would do
+    /// for unknown paths but would also swallow requests that only miss a Content-Type.
+    /// </summary>
+    public static WebApplication UseContractStatusCodes(this WebApplication app)
     {
-        app.MapFallback("/v1/{**path}", (HttpContext context) =>
-            ContractResults.NotFound($"route {context.Request.Method} {context.Request.Path} not found"))
-            .ExcludeFromDescription();
+        app.UseStatusCodePages(context =>
+        {
+            var http = context.HttpContext;
+            if (!http.Request.Path.StartsWithSegments("/v1"))
+            {
+                return Task.CompletedTask;
+            }
+
+            var result = http.Response.StatusCode switch
+            {
+                StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed =>
+                    ContractResults.NotFound($"route {http.Request.Method} {http.Request.Path} not found"),
+                StatusCodes.Status415UnsupportedMediaType => ContractResults.Invalid("body", "Content-Type must be application/json"),
+                StatusCodes.Status400BadRequest => ContractResults.Invalid("body", "request is invalid"),
+                StatusCodes.Status413PayloadTooLarge => ContractResults.Failure(ContractStatus.BodyTooLarge,
+                    StatusCodes.Status413PayloadTooLarge, "request body exceeds the size this route allows"),
+                _ => ContractResults.Failure(ContractStatus.Unavailable, http.Response.StatusCode, "service temporarily unavailable"),
+            };
+            return result.ExecuteAsync(http);
+        });
         return app;
     }
 }

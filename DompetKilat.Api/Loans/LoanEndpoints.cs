@@ -23,6 +23,10 @@ public static class LoanEndpoints
             .WithSummary("Apply for a loan, completing the borrower's profile (partner reference: Pengajuan Pinjaman)")
             .WithMetadata(new RequestSizeLimitAttribute(ApplicationBodyLimit));
 
+        loans.MapGet("/{loanCode}", GetLoan)
+            .WithName("GetLoan")
+            .WithSummary("The loan as the middleware knows it: status, disbursement and repayment history");
+
         return app;
     }
 
@@ -55,6 +59,15 @@ public static class LoanEndpoints
         await services.Db.SaveChangesAsync(cancellationToken);
 
         return ContractResults.Success(LoanEntity.From(loan));
+    }
+
+    public static async Task<Results<Ok<ApiResponse<LoanDetails>>, JsonHttpResult<ApiResponse<ErrorData>>>> GetLoan(
+        string loanCode, LendingDbContext db, CancellationToken cancellationToken)
+    {
+        var loan = await db.Loans.AsNoTracking().SingleOrDefaultAsync(l => l.LoanCode == loanCode && loanCode != "", cancellationToken);
+        return loan is null
+            ? ContractResults.NotFound($"loanCode {loanCode} record not found")
+            : ContractResults.Success(LoanDetails.From(loan));
     }
 
     /// <summary>

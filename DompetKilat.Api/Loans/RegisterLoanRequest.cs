@@ -32,7 +32,7 @@ public sealed class RegisterLoanRequestValidator : AbstractValidator<RegisterLoa
 
     public RegisterLoanRequestValidator(TimeProvider clock)
     {
-        var today = () => BorrowerClock.Today(clock);
+        var today = () => PartnerCalendar.Today(clock);
 
         RuleFor(r => r.Map).NotEmpty().Equal(Borrower.PersonalBorrowerType).WithMessage($"map must be {Borrower.PersonalBorrowerType}");
         RuleFor(r => r.ProductCode).NotEmpty().MaximumLength(32);

@@ -37,11 +37,42 @@ public sealed class Loan
 
     public required LoanReferences References { get; set; }
 
+    /// <summary>Bank the lender disbursed through (disbursement callback).</summary>
+    public string BankCode { get; set; } = "";
+
+    /// <summary>Virtual account the borrower repays into (disbursement callback).</summary>
+    public string PaymentAccountNumber { get; set; } = "";
+
+    public DateTime? DisbursedAt { get; set; }
+
+    /// <summary>Cumulative amount repaid, from the newest applied repayment snapshot.</summary>
+    public long LoanAmountPaid { get; set; }
+
+    /// <summary>How many repayments the newest applied snapshot counts; orders snapshots.</summary>
+    public int NumberOfPay { get; set; }
+
+    public List<LoanRepayment> Histories { get; set; } = [];
+
+    public DateTime? ApprovedAt { get; set; }
+
+    public string? RejectionReason { get; set; }
+
+    /// <summary>Row version, so two back-office steps on one loan cannot both win.</summary>
+    public uint Version { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime UpdatedAt { get; set; }
 
     public DateTime? DeletedAt { get; set; }
+}
+
+/// <summary>One repayment in the lender's snapshot (partner reference <c>histories</c>).</summary>
+public sealed class LoanRepayment
+{
+    public DateTime TransactionTime { get; init; }
+
+    public long PaymentAmount { get; init; }
 }
 
 /// <summary>The application's business references (partner reference <c>references</c>).</summary>

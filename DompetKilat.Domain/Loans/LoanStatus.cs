@@ -16,6 +16,20 @@ public static class LoanStatusExtensions
     /// <summary>The upper-case name partners read in <c>status</c>.</summary>
     public static string ToContractName(this LoanStatus status) => status.ToString().ToUpperInvariant();
 
+    /// <summary>Reads a callback's <c>status</c>: <c>active</c>, <c>completed</c>, <c>rejected</c> or <c>closed</c>, any case.</summary>
+    public static bool TryParseCallbackStatus(string value, out LoanStatus status)
+    {
+        status = value.ToUpperInvariant() switch
+        {
+            "ACTIVE" => LoanStatus.Active,
+            "COMPLETED" => LoanStatus.Completed,
+            "REJECTED" => LoanStatus.Rejected,
+            "CLOSED" => LoanStatus.Closed,
+            _ => default,
+        };
+        return status != default;
+    }
+
     public static bool IsTerminal(this LoanStatus status) =>
         status is LoanStatus.Completed or LoanStatus.Rejected or LoanStatus.Closed;
 }

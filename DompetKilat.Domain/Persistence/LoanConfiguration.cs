@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace DompetKilat.Domain.Persistence;
 
-internal sealed class LoanConfiguration : IEntityTypeConfiguration<Loan>
+public sealed class LoanConfiguration : IEntityTypeConfiguration<Loan>
 {
     public const string LoanCodeIndex = "ux_loans_loan_code";
 
@@ -15,6 +15,10 @@ internal sealed class LoanConfiguration : IEntityTypeConfiguration<Loan>
         builder.Property(l => l.TenorUnit).HasMaxLength(8);
         builder.Property(l => l.ContractNo).HasMaxLength(128);
         builder.Property(l => l.Interest).HasMaxLength(32);
+        builder.Property(l => l.BankCode).HasMaxLength(32);
+        builder.Property(l => l.PaymentAccountNumber).HasMaxLength(64);
+        builder.Property(l => l.RejectionReason).HasMaxLength(1024);
+        builder.Property(l => l.Version).IsRowVersion();
         // Stored as the state number, the value partners already read.
         builder.Property(l => l.Status).HasConversion<int>();
 
@@ -25,5 +29,7 @@ internal sealed class LoanConfiguration : IEntityTypeConfiguration<Loan>
         builder.HasOne(l => l.Borrower).WithMany().HasForeignKey(l => l.BorrowerId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Products.Product>().WithMany().HasForeignKey(l => l.ProductId).OnDelete(DeleteBehavior.Restrict);
         builder.OwnsOne(l => l.References, r => r.ToTable("loan_references"));
+        // Each repayment snapshot replaces the whole history, so it is kept whole, as the lender sent it.
+        builder.OwnsMany(l => l.Histories, h => h.ToJson("histories"));
     }
 }

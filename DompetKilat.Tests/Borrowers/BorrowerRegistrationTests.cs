@@ -200,4 +200,33 @@ public sealed class BorrowerRegistrationTests(DompetKilatApp system)
         Assert.Equal(HttpStatusCode.NotFound, status);
         Assert.Equal("001", body.Status());
     }
+
+    [Fact]
+    public async Task A_wrong_method_on_a_known_route_answers_in_the_envelope()
+    {
+        using var response = await system.Api.DeleteAsync("/v1/borrower/register");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("001", (await ContractJson.ReadEnvelopeAsync(response)).Status());
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData(null)]
+    public async Task A_body_that_is_not_declared_json_is_01_and_stores_nothing(string? mediaType)
+    {
+        var request = TestPeople.Registration();
+        using var content = new StringContent(request.ToJsonString());
+        content.Headers.ContentType = mediaType is null ? null : new System.Net.Http.Headers.MediaTypeHeaderValue(mediaType);
+
+        using var response = await system.Api.PostAsync("/v1/borrower/register", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = await ContractJson.ReadEnvelopeAsync(response);
+        Assert.Equal("01", body.Status());
+        Assert.Contains("body", body.ErrorFields());
+        await using var db = await system.CreateDbContextAsync();
+        Assert.False(await db.Borrowers.AnyAsync(b => b.Email == request["email"]!.GetValue<string>()));
+    }
 }

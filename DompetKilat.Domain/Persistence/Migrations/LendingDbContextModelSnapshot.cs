@@ -119,6 +119,16 @@ namespace DompetKilat.Domain.Persistence.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("amount");
 
+                    b.Property<DateTime?>("ApprovedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("approved_at");
+
+                    b.Property<string>("BankCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("bank_code");
+
                     b.Property<long>("BorrowerId")
                         .HasColumnType("bigint")
                         .HasColumnName("borrower_id");
@@ -141,17 +151,35 @@ namespace DompetKilat.Domain.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("deleted_at");
 
+                    b.Property<DateTime?>("DisbursedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("disbursed_at");
+
                     b.Property<string>("Interest")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("interest");
 
+                    b.Property<long>("LoanAmountPaid")
+                        .HasColumnType("bigint")
+                        .HasColumnName("loan_amount_paid");
+
                     b.Property<string>("LoanCode")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("loan_code");
+
+                    b.Property<int>("NumberOfPay")
+                        .HasColumnType("integer")
+                        .HasColumnName("number_of_pay");
+
+                    b.Property<string>("PaymentAccountNumber")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("payment_account_number");
 
                     b.Property<long>("Plafons")
                         .HasColumnType("bigint")
@@ -160,6 +188,11 @@ namespace DompetKilat.Domain.Persistence.Migrations
                     b.Property<int>("ProductId")
                         .HasColumnType("integer")
                         .HasColumnName("product_id");
+
+                    b.Property<string>("RejectionReason")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("rejection_reason");
 
                     b.Property<int>("Status")
                         .HasColumnType("integer")
@@ -178,6 +211,12 @@ namespace DompetKilat.Domain.Persistence.Migrations
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
 
                     b.HasKey("Id")
                         .HasName("pk_loans");
@@ -648,7 +687,34 @@ namespace DompetKilat.Domain.Persistence.Migrations
                                 .HasConstraintName("fk_loan_references_loans_id");
                         });
 
+                    b.OwnsMany("DompetKilat.Domain.Loans.LoanRepayment", "Histories", b1 =>
+                        {
+                            b1.Property<long>("LoanId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<long>("PaymentAmount");
+
+                            b1.Property<DateTime>("TransactionTime");
+
+                            b1.HasKey("LoanId", "__synthesizedOrdinal")
+                                .HasName("pk_loans");
+
+                            b1.ToTable("loans");
+
+                            b1
+                                .ToJson("histories")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("LoanId")
+                                .HasConstraintName("fk_loans_loans_loan_id");
+                        });
+
                     b.Navigation("Borrower");
+
+                    b.Navigation("Histories");
 
                     b.Navigation("References")
                         .IsRequired();

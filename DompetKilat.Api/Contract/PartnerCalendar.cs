@@ -1,6 +1,6 @@
-namespace DompetKilat.Api.Borrowers;
+namespace DompetKilat.Api.Contract;
 
-internal static class BorrowerClock
+internal static class PartnerCalendar
 {
     /// <summary>
     /// "Not in the future" is judged by the calendar in eastern Indonesia (UTC+9, no daylight

@@ -1,0 +1,142 @@
+using DompetKilat.Api.Contract;
+using DompetKilat.Api.Loans;
+using DompetKilat.Domain.Borrowers;
+using DompetKilat.Domain.Loans;
+using DompetKilat.Domain.Persistence;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace DompetKilat.Api.Admin;
+
+public static class AdminLoanEndpoints
+{
+    public const string Policy = "BackOffice";
+
+    /// <summary>Back-office bodies are a few short fields (API-CONTRACT §6).</summary>
+    public const long AdminBodyLimit = 16 * 1024;
+
+    public static IEndpointRouteBuilder MapAdminLoanEndpoints(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/v1/admin/loan")
+            .WithTags("Back office")
+            .RequireAuthorization(Policy)
+            .WithMetadata(new RequestSizeLimitAttribute(AdminBodyLimit));
+
+        admin.MapPost("/{id:long}/approve", ApproveLoan)
+            .WithName("ApproveLoan")
+            .WithSummary("Approve an INACTIVE loan and assign its loanCode");
+
+        admin.MapPost("/{id:long}/reject", RejectLoan)
+            .WithName("RejectLoan")
+            .WithSummary("Reject an INACTIVE or APPROVED loan");
+
+        return app;
+    }
+
+    public static async Task<Results<Ok<ApiResponse<LoanEntity>>, JsonHttpResult<ApiResponse<ErrorData>>>> ApproveLoan(
+        long id,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] ApproveLoanRequest? request,
+        [AsParameters] AdminServices services,
+        CancellationToken cancellationToken)
+    {
+        request ??= new ApproveLoanRequest(null, null, null);
+        var validation = await services.ApproveValidator.ValidateAsync(request, cancellationToken);
+        if (!validation.IsValid)
+        {
+            return ContractResults.Invalid(validation.ToDictionary().AsReadOnly());
+        }
+
+        var loan = await services.Db.Loans.SingleOrDefaultAsync(l => l.Id == id, cancellationToken);
+        if (loan is null)
+        {
+            return LoanNotFound(id);
+        }
+
+        var contractDate = request.ContractDate is { } date ? DateOnly.ParseExact(date, FieldRules.ContractDateFormat) : (DateOnly?)null;
+        var loanCode = request.LoanCode ?? LoanCodes.New();
+        var step = LoanLifecycle.Approve(loan, loanCode, request.ContractNo ?? "", contractDate, services.Clock.GetUtcNow().UtcDateTime);
+        if (step.Outcome != LifecycleOutcome.Done)
+        {
+            return ContractResults.StepNotAllowed(step.Reason!);
+        }
+
+        try
+        {
+            await services.Db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique
+                                           && unique.ConstraintName == LoanConfiguration.LoanCodeIndex)
+        {
+            return ContractResults.AlreadyRegistered($"loanCode {loanCode} is already registered");
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return await ChangedMeanwhileAsync(services.Db, id, "approved", cancellationToken);
+        }
+
+        return ContractResults.Success(LoanEntity.From(loan));
+    }
+
+    public static async Task<Results<Ok<ApiResponse<LoanEntity>>, JsonHttpResult<ApiResponse<ErrorData>>>> RejectLoan(
+        long id, RejectLoanRequest request, [AsParameters] AdminServices services, CancellationToken cancellationToken)
+    {
+        var validation = await services.RejectValidator.ValidateAsync(request, cancellationToken);
+        if (!validation.IsValid)
+        {
+            return ContractResults.Invalid(validation.ToDictionary().AsReadOnly());
+        }
+
+        var loan = await services.Db.Loans.SingleOrDefaultAsync(l => l.Id == id, cancellationToken);
+        if (loan is null)
+        {
+            return LoanNotFound(id);
+        }
+
+        var step = LoanLifecycle.Reject(loan, request.Reason!, services.Clock.GetUtcNow().UtcDateTime);
+        if (step.Outcome != LifecycleOutcome.Done)
+        {
+            return ContractResults.StepNotAllowed(step.Reason!);
+        }
+
+        try
+        {
+            await services.Db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return await ChangedMeanwhileAsync(services.Db, id, "rejected", cancellationToken);
+        }
+
+        return ContractResults.Success(LoanEntity.From(loan));
+    }
+
+    private static JsonHttpResult<ApiResponse<ErrorData>> LoanNotFound(long id) =>
+        ContractResults.NotFound($"loan {id} record not found");
+
+    /// <summary>Another step won the race for this loan; the caller hears the status it now has.</summary>
+    private static async Task<JsonHttpResult<ApiResponse<ErrorData>>> ChangedMeanwhileAsync(
+        LendingDbContext db, long id, string step, CancellationToken cancellationToken)
+    {
+        var current = await db.Loans.AsNoTracking().SingleAsync(l => l.Id == id, cancellationToken);
+        return ContractResults.StepNotAllowed(LoanLifecycle.Refusal(current, step));
+    }
+}
+
+public sealed class AdminServices(
+    LendingDbContext db,
+    IValidator<ApproveLoanRequest> approveValidator,
+    IValidator<RejectLoanRequest> rejectValidator,
+    TimeProvider clock)
+{
+    public LendingDbContext Db { get; } = db;
+
+    public IValidator<ApproveLoanRequest> ApproveValidator { get; } = approveValidator;
+
+    public IValidator<RejectLoanRequest> RejectValidator { get; } = rejectValidator;
+
+    public TimeProvider Clock { get; } = clock;
+}

@@ -1,0 +1,175 @@
+using DompetKilat.Domain.Loans;
+
+namespace DompetKilat.Tests.Domain;
+
+public sealed class LoanLifecycleTests
+{
+    private static readonly DateTime Now = new(2026, 11, 25, 3, 0, 0, DateTimeKind.Utc);
+
+    public static TheoryData<LoanStatus> AllStatuses => [.. Enum.GetValues<LoanStatus>()];
+
+    [Theory]
+    [MemberData(nameof(AllStatuses))]
+    public void Only_an_inactive_loan_can_be_approved(LoanStatus from)
+    {
+        var loan = LoanIn(from);
+
+        var step = LoanLifecycle.Approve(loan, "LC1635132008", "CN-1", new DateOnly(2022, 1, 11), Now);
+
+        if (from == LoanStatus.Inactive)
+        {
+            Assert.Equal(LifecycleOutcome.Done, step.Outcome);
+            Assert.Equal(LoanStatus.Approved, loan.Status);
+            Assert.Equal("LC1635132008", loan.LoanCode);
+            Assert.Equal(new DateOnly(2022, 1, 11), loan.ContractDate);
+        }
+        else
+        {
+            Assert.Equal(LifecycleOutcome.Forbidden, step.Outcome);
+            Assert.Equal($"loan 141 is {from.ToContractName()} and cannot be approved", step.Reason);
+            Assert.Equal(from, loan.Status);
+            Assert.Equal("", loan.LoanCode);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(AllStatuses))]
+    public void Only_an_inactive_or_approved_loan_can_be_rejected(LoanStatus from)
+    {
+        var loan = LoanIn(from);
+
+        var step = LoanLifecycle.Reject(loan, "income not verified", Now);
+
+        var allowed = from is LoanStatus.Inactive or LoanStatus.Approved;
+        Assert.Equal(allowed ? LifecycleOutcome.Done : LifecycleOutcome.Forbidden, step.Outcome);
+        Assert.Equal(allowed ? LoanStatus.Rejected : from, loan.Status);
+        Assert.Equal(allowed ? "income not verified" : null, loan.RejectionReason);
+    }
+
+    [Fact]
+    public void Disbursement_activates_an_approved_loan_with_the_lenders_terms()
+    {
+        var loan = LoanIn(LoanStatus.Approved);
+        var acceptedAt = Now.AddSeconds(-1);
+
+        var step = LoanLifecycle.Apply(loan, Snapshot(LoanStatus.Active, numberOfPay: 0, amount: 900_000), acceptedAt, Now);
+
+        Assert.Equal(LifecycleOutcome.Done, step.Outcome);
+        Assert.Equal(LoanStatus.Active, loan.Status);
+        Assert.Equal(900_000, loan.Amount);
+        Assert.Equal("BNI", loan.BankCode);
+        Assert.Equal("8808999966040139", loan.PaymentAccountNumber);
+        Assert.Equal(4, loan.Tenor);
+        Assert.Equal("DAY", loan.TenorUnit);
+        Assert.Equal(acceptedAt, loan.DisbursedAt);
+    }
+
+    [Fact]
+    public void A_newer_repayment_snapshot_replaces_the_applied_one()
+    {
+        var loan = LoanIn(LoanStatus.Approved);
+        LoanLifecycle.Apply(loan, Snapshot(LoanStatus.Active, numberOfPay: 1), Now, Now);
+
+        var step = LoanLifecycle.Apply(loan, Snapshot(LoanStatus.Active, numberOfPay: 2), Now, Now);
+
+        Assert.Equal(LifecycleOutcome.Done, step.Outcome);
+        Assert.Equal(2, loan.NumberOfPay);
+        Assert.Equal(500_000, loan.LoanAmountPaid);
+        Assert.Equal(2, loan.Histories.Count);
+    }
+
+    [Fact]
+    public void An_older_snapshot_is_stale_and_changes_nothing()
+    {
+        var loan = LoanIn(LoanStatus.Approved);
+        LoanLifecycle.Apply(loan, Snapshot(LoanStatus.Active, numberOfPay: 3), Now, Now);
+        var updatedAt = loan.UpdatedAt;
+
+        var step = LoanLifecycle.Apply(loan, Snapshot(LoanStatus.Active, numberOfPay: 2), Now.AddMinutes(1), Now.AddMinutes(1));
+
+        Assert.Equal(LifecycleOutcome.Stale, step.Outcome);
+        Assert.Equal("numberOfPay 2 is older than the applied 3", step.Reason);
+        Assert.Equal(3, loan.NumberOfPay);
+        Assert.Equal(750_000, loan.LoanAmountPaid);
+        Assert.Equal(3, loan.Histories.Count);
+        Assert.Equal(updatedAt, loan.UpdatedAt);
+    }
+
+    [Theory]
+    [InlineData(LoanStatus.Completed)]
+    [InlineData(LoanStatus.Rejected)]
+    [InlineData(LoanStatus.Closed)]
+    public void A_terminal_loan_is_never_reopened(LoanStatus terminal)
+    {
+        var loan = LoanIn(LoanStatus.Approved);
+        LoanLifecycle.Apply(loan, Snapshot(terminal, numberOfPay: 1), Now, Now);
+
+        var step = LoanLifecycle.Apply(loan, Snapshot(LoanStatus.Active, numberOfPay: 4), Now, Now);
+
+        Assert.Equal(LifecycleOutcome.Stale, step.Outcome);
+        Assert.Equal(terminal, loan.Status);
+        Assert.Equal(1, loan.NumberOfPay);
+    }
+
+    [Fact]
+    public void A_callback_for_a_loan_not_yet_approved_is_stale()
+    {
+        var loan = LoanIn(LoanStatus.Inactive);
+
+        var step = LoanLifecycle.Apply(loan, Snapshot(LoanStatus.Active, numberOfPay: 0), Now, Now);
+
+        Assert.Equal(LifecycleOutcome.Stale, step.Outcome);
+        Assert.Equal(LoanStatus.Inactive, loan.Status);
+    }
+
+    [Fact]
+    public void A_loan_rejected_by_the_lender_was_never_disbursed()
+    {
+        var loan = LoanIn(LoanStatus.Approved);
+
+        LoanLifecycle.Apply(loan, Snapshot(LoanStatus.Rejected, numberOfPay: 0), Now, Now);
+
+        Assert.Equal(LoanStatus.Rejected, loan.Status);
+        Assert.Null(loan.DisbursedAt);
+    }
+
+    [Theory]
+    [InlineData("active", LoanStatus.Active)]
+    [InlineData("Completed", LoanStatus.Completed)]
+    [InlineData("REJECTED", LoanStatus.Rejected)]
+    [InlineData("closed", LoanStatus.Closed)]
+    public void Callback_statuses_are_read_in_any_case(string value, LoanStatus expected)
+    {
+        Assert.True(LoanStatusExtensions.TryParseCallbackStatus(value, out var status));
+        Assert.Equal(expected, status);
+    }
+
+    [Theory]
+    [InlineData("approved")]
+    [InlineData("inactive")]
+    [InlineData("")]
+    [InlineData("actived")]
+    public void Statuses_a_callback_cannot_set_are_refused(string value) =>
+        Assert.False(LoanStatusExtensions.TryParseCallbackStatus(value, out _));
+
+    private static Loan LoanIn(LoanStatus status) => new()
+    {
+        Id = 141,
+        Status = status,
+        Amount = 1_000_000,
+        Tenor = 3,
+        TenorUnit = "MONTH",
+        Interest = "1.5",
+        References = new LoanReferences
+        {
+            BusinessAddress = "", BusinessVillage = "", BusinessSubdistrict = "", BusinessCity = "",
+            BusinessProvince = "", BusinessOwnership = "", Npwp = "", JobPosition = "",
+        },
+        CreatedAt = Now.AddDays(-1),
+        UpdatedAt = Now.AddDays(-1),
+    };
+
+    private static LoanSnapshot Snapshot(LoanStatus status, int numberOfPay, long amount = 1_000_000) => new(
+        status, "BNI", "8808999966040139", amount, 250_000L * numberOfPay, 4, "DAY", numberOfPay,
+        [.. Enumerable.Range(1, numberOfPay).Select(i => new LoanRepayment { TransactionTime = Now.AddDays(i - 10), PaymentAmount = 250_000 })]);
+}
