@@ -1,5 +1,6 @@
 using DompetKilat.Api.Admin;
 using DompetKilat.Api.Borrowers;
+using DompetKilat.Api.Callbacks;
 using DompetKilat.Api.Contract;
 using DompetKilat.Api.Loans;
 
@@ -20,6 +21,8 @@ app.MapDefaultEndpoints();
 app.MapApiReference();
 app.MapBorrowerEndpoints();
 app.MapLoanEndpoints();
+app.MapCallbackEndpoints();
 app.MapAdminLoanEndpoints();
+app.MapAdminCallbackEndpoints();
 
 app.Run();

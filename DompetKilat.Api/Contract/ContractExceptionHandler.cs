@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using Npgsql;
 
 namespace DompetKilat.Api.Contract;
 
@@ -23,6 +24,14 @@ internal sealed class ContractExceptionHandler(ILogger<ContractExceptionHandler>
             _ => null,
         };
 
+        if (result is null && IsDependencyDown(exception))
+        {
+            logger.LogWarning(exception, "A dependency is unavailable on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            httpContext.Response.Headers.RetryAfter = "1";
+            result = ContractResults.Failure(ContractStatus.Unavailable, StatusCodes.Status503ServiceUnavailable,
+                "service temporarily unavailable");
+        }
+
         if (result is null)
         {
             logger.LogError(exception, "Unhandled fault on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
@@ -32,6 +41,20 @@ internal sealed class ContractExceptionHandler(ILogger<ContractExceptionHandler>
 
         await result.ExecuteAsync(httpContext);
         return true;
+    }
+
+    /// <summary>The database unreachable or restarting: nothing was committed, and the caller may safely retry.</summary>
+    private static bool IsDependencyDown(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is NpgsqlException { IsTransient: true } or TimeoutException or System.Net.Sockets.SocketException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -5,7 +5,7 @@ namespace DompetKilat.Api.Contract;
 /// <summary>Typed results that always carry the contract's envelope.</summary>
 public static class ContractResults
 {
-    public static Ok<ApiResponse<T>> Success<T>(T data) =>
+    public static Ok<ApiResponse<T>> Success<T>(T? data) =>
         TypedResults.Ok(new ApiResponse<T>(ContractStatus.Success, "success", data));
 
     public static JsonHttpResult<ApiResponse<ErrorData>> Invalid(IReadOnlyDictionary<string, string[]> errors) =>

@@ -2,11 +2,15 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using DompetKilat.Api.Admin;
 using DompetKilat.Api.Borrowers;
+using DompetKilat.Api.Callbacks;
 using DompetKilat.Api.Contract;
+using DompetKilat.Domain.Callbacks;
 using FluentValidation;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
+using StackExchange.Redis;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -17,12 +21,20 @@ internal static class ApplicationServiceExtensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddLendingDatabase();
-        builder.AddRedisClient(RedisConnectionName);
+        // Redis only speeds up replay answers, so losing it degrades health instead of failing it.
+        builder.AddRedisClient(RedisConnectionName, settings => settings.DisableHealthChecks = true);
+        builder.Services.AddHealthChecks().AddRedis(
+            sp => sp.GetRequiredService<IConnectionMultiplexer>(), RedisConnectionName, HealthStatus.Degraded);
+        builder.Services.AddSingleton<CallbackMetrics>();
+        builder.Services.AddSingleton<CallbackDeduplication>();
+        builder.Services.AddScoped<CallbackInbox>();
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddValidatorsFromAssemblyContaining<RegisterBorrowerRequestValidator>(ServiceLifetime.Singleton);
         // Errors name fields as partners spell them: camelCase, dotted for nested objects (loanData.tenor).
         ValidatorOptions.Global.PropertyNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
+        // A missing field is reported once, and later rules of that field never see a null.
+        ValidatorOptions.Global.DefaultRuleLevelCascadeMode = CascadeMode.Stop;
         ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
 
         // Numbers stay numbers and strings stay strings (API-CONTRACT §1): the web defaults would read "2" as 2.

@@ -9,13 +9,17 @@ public static class LendingDatabaseExtensions
     public const string ConnectionName = "dompetkilat";
 
     /// <summary>
-    /// Registers the pooled <see cref="LendingDbContext"/> with Aspire's health check, retries
-    /// and telemetry, configured the same way in every service that shares the schema.
+    /// Registers the pooled <see cref="LendingDbContext"/> with Aspire's health check and
+    /// telemetry, configured the same way in every service that shares the schema.
+    /// EF's own retry loop is off: while the database is down a partner must hear <c>99</c> at
+    /// once and retry, not wait out a minute of hidden retries, and the worker retries whole
+    /// transactions through its own resilience pipeline.
     /// </summary>
     public static IHostApplicationBuilder AddLendingDatabase(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDbContext<LendingDbContext>(
             ConnectionName,
+            settings => settings.DisableRetry = true,
             configureDbContextOptions: options => options.UseSnakeCaseNamingConvention());
         return builder;
     }

@@ -1,4 +1,5 @@
 using DompetKilat.Domain.Borrowers;
+using DompetKilat.Domain.Callbacks;
 using DompetKilat.Domain.Loans;
 using DompetKilat.Domain.Products;
 using Microsoft.EntityFrameworkCore;
@@ -12,6 +13,8 @@ public sealed class LendingDbContext(DbContextOptions<LendingDbContext> options)
     public DbSet<Borrower> Borrowers => Set<Borrower>();
 
     public DbSet<Loan> Loans => Set<Loan>();
+
+    public DbSet<LoanCallback> LoanCallbacks => Set<LoanCallback>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(LendingDbContext).Assembly);

@@ -125,9 +125,13 @@ public sealed class BorrowerRegistrationTests(DompetKilatApp system)
     [InlineData("productCode", "\"no-such-product\"")]
     [InlineData("idNumber", "362638287638783")]
     [InlineData("birthDate", "{}")]
+    [InlineData("phoneNumber", "null")]
+    [InlineData("email", "null")]
+    [InlineData("birthDate", "null")]
     public async Task A_field_that_breaks_its_rule_is_01_naming_the_field_and_stores_nothing(string field, string badJson)
     {
         var request = TestPeople.Registration();
+        var (idNumber, email) = (request["idNumber"]!.GetValue<string>(), request["email"]!.GetValue<string>());
         request[field] = JsonNode.Parse(badJson);
 
         var (status, body) = await system.Api.PostJsonAsync("/v1/borrower/register", request.ToJsonString());
@@ -136,7 +140,7 @@ public sealed class BorrowerRegistrationTests(DompetKilatApp system)
         Assert.Equal("01", body.Status());
         Assert.Contains(field, body.ErrorFields());
         await using var db = await system.CreateDbContextAsync();
-        Assert.False(await db.Borrowers.AnyAsync(b => b.Email == request["email"]!.GetValue<string>()));
+        Assert.False(await db.Borrowers.AnyAsync(b => b.Email == email || b.IdNumber == idNumber));
     }
 
     [Fact]

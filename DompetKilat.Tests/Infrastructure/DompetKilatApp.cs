@@ -1,3 +1,4 @@
+using Aspire.Hosting.ApplicationModel;
 using DompetKilat.Domain.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,6 +33,14 @@ public sealed class DompetKilatApp : IAsyncLifetime
             "DcpPublisher:RandomizePorts=true",
             $"DataStores:DataDirectory={DataDirectory}",
         ]);
+        foreach (var service in builder.Resources.OfType<ProjectResource>())
+        {
+            // No dashboard runs under test; an exporter aimed at it would hold every service's
+            // shutdown for its export timeout, longer than the orchestrator waits for a stop.
+            service.Annotations.Add(new EnvironmentCallbackAnnotation(context =>
+                context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT")));
+        }
+
         builder.Services.AddLogging(logging => logging
             .SetMinimumLevel(LogLevel.Warning)
             // Probes fail by design until each server is up; WaitForResourceHealthyAsync below is what counts.

@@ -33,6 +33,56 @@ public static class LoanJourney
         return body["data"]!["loanCode"]!.GetValue<string>();
     }
 
+    /// <summary>
+    /// A callback in the partner reference's shape: the disbursement sample when
+    /// <paramref name="numberOfPay"/> is 0, a repayment snapshot of that many 250,000 payments otherwise.
+    /// </summary>
+    public static JsonObject Callback(string loanCode, string status = "active", int numberOfPay = 0, string? transactionId = null) => new()
+    {
+        ["transactionId"] = transactionId ?? Guid.NewGuid().ToString(),
+        ["loanCode"] = loanCode,
+        ["bankCode"] = "BNI",
+        ["paymentAccountNumber"] = "8808999966040139",
+        ["status"] = status,
+        ["loanAmount"] = 1000000,
+        ["loanAmountPaid"] = 250000 * numberOfPay,
+        ["tenor"] = 4,
+        ["tenorUnit"] = "day",
+        ["numberOfPay"] = numberOfPay,
+        ["histories"] = numberOfPay == 0
+            ? null
+            : new JsonArray([.. Enumerable.Range(1, numberOfPay).Select(i => (JsonNode)new JsonObject
+            {
+                ["transactionTime"] = new DateTime(2021, 10, 24 + i, 15, 20, 16, 921, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ss.fffZ"),
+                ["paymentAmount"] = 250000,
+            })]),
+    };
+
+    public static async Task<(HttpStatusCode Status, JsonObject Body)> SendCallbackAsync(this DompetKilatApp system, JsonObject callback)
+    {
+        var repayment = callback["histories"] is JsonArray;
+        var route = repayment ? "/v1/callback/loan/repayment" : "/v1/loan/disburse";
+        return await system.Api.PostJsonAsync(route, callback.ToJsonString());
+    }
+
+    /// <summary>Polls the loan until the worker has applied what the test expects, or fails after a while.</summary>
+    public static async Task<JsonObject> WaitForLoanAsync(this DompetKilatApp system, string loanCode, Func<JsonObject, bool> applied)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var (_, body) = await system.Api.GetJsonAsync($"/v1/loan/{loanCode}");
+            var loan = body["data"]!.AsObject();
+            if (applied(loan))
+            {
+                return loan;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"loan {loanCode} never reached the expected state: {loan.ToJsonString()}");
+            await Task.Delay(50);
+        }
+    }
+
     public static Task<(HttpStatusCode Status, JsonObject Body)> AdminPostAsync(this DompetKilatApp system, string path, string json) =>
         system.Api.PostWithKeyAsync(path, json, system.AdminApiKey);
 

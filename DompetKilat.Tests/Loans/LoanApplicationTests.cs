@@ -101,6 +101,10 @@ public sealed class LoanApplicationTests(DompetKilatApp system)
     [InlineData("fotoSelfie", "\"<script>\"")]
     [InlineData("motherMaidenName", "null")]
     [InlineData("loanData", "null")]
+    [InlineData("phoneNumber", "null")]
+    [InlineData("fotoKtp", "null")]
+    [InlineData("loanData.unit", "null")]
+    [InlineData("references.npwp", "null")]
     public async Task A_field_that_breaks_its_rule_is_01_naming_the_field_and_stores_nothing(string field, string badJson)
     {
         var application = TestPeople.LoanApplication(await RegisteredBorrowerAsync());

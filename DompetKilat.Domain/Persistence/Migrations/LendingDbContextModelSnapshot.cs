@@ -106,6 +106,89 @@ namespace DompetKilat.Domain.Persistence.Migrations
                     b.ToTable("borrowers", (string)null);
                 });
 
+            modelBuilder.Entity("DompetKilat.Domain.Callbacks.LoanCallback", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("AcceptedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("accepted_at");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("fingerprint");
+
+                    b.Property<short>("Kind")
+                        .HasColumnType("smallint")
+                        .HasColumnName("kind");
+
+                    b.Property<long>("LoanId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("loan_id");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("payload");
+
+                    b.Property<DateTime?>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("processed_at");
+
+                    b.Property<string>("ProcessedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("processed_by");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("reason");
+
+                    b.Property<short>("State")
+                        .HasColumnType("smallint")
+                        .HasColumnName("state");
+
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("trace_parent");
+
+                    b.Property<string>("TransactionId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("transaction_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_loan_callbacks");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_loan_callbacks_parked")
+                        .HasFilter("state = 3");
+
+                    b.HasIndex("TransactionId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_loan_callbacks_transaction_id");
+
+                    b.HasIndex("LoanId", "Id")
+                        .HasDatabaseName("ix_loan_callbacks_pending")
+                        .HasFilter("state = 0");
+
+                    b.ToTable("loan_callbacks", (string)null);
+                });
+
             modelBuilder.Entity("DompetKilat.Domain.Loans.Loan", b =>
                 {
                     b.Property<long>("Id")
@@ -613,6 +696,16 @@ namespace DompetKilat.Domain.Persistence.Migrations
                     b.Navigation("Product");
 
                     b.Navigation("Religion");
+                });
+
+            modelBuilder.Entity("DompetKilat.Domain.Callbacks.LoanCallback", b =>
+                {
+                    b.HasOne("DompetKilat.Domain.Loans.Loan", null)
+                        .WithMany()
+                        .HasForeignKey("LoanId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_loan_callbacks_loans_loan_id");
                 });
 
             modelBuilder.Entity("DompetKilat.Domain.Loans.Loan", b =>

@@ -1,0 +1,69 @@
+using DompetKilat.Api.Contract;
+using DompetKilat.Domain.Callbacks;
+using DompetKilat.Domain.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace DompetKilat.Api.Admin;
+
+/// <summary>Operators' view of callbacks the worker could not apply, and the way to send one back.</summary>
+public static class AdminCallbackEndpoints
+{
+    public static IEndpointRouteBuilder MapAdminCallbackEndpoints(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/v1/admin/callbacks")
+            .WithTags("Back office")
+            .RequireAuthorization(AdminLoanEndpoints.Policy)
+            .WithMetadata(new RequestSizeLimitAttribute(AdminLoanEndpoints.AdminBodyLimit));
+
+        admin.MapGet("/parked", ListParkedCallbacks)
+            .WithName("ListParkedCallbacks")
+            .WithSummary("Callbacks that failed every retry, oldest first, with the reason");
+
+        admin.MapPost("/{id:long}/retry", RetryParkedCallback)
+            .WithName("RetryParkedCallback")
+            .WithSummary("Send a parked callback back to the worker's queue");
+
+        return app;
+    }
+
+    public static async Task<Ok<ApiResponse<ParkedCallbacks>>> ListParkedCallbacks(
+        LendingDbContext db, CancellationToken cancellationToken, int limit = 100)
+    {
+        var parked = await db.LoanCallbacks.AsNoTracking()
+            .Where(c => c.State == CallbackState.Parked)
+            .OrderBy(c => c.Id)
+            .Take(Math.Clamp(limit, 1, 1000))
+            .Join(db.Loans, c => c.LoanId, l => l.Id, (c, l) => new ParkedCallback(
+                c.Id, c.TransactionId, l.LoanCode, c.Kind == CallbackKind.Disbursement ? "disbursement" : "repayment",
+                c.Reason ?? "", c.Attempts, c.AcceptedAt, c.ProcessedAt))
+            .ToListAsync(cancellationToken);
+        return ContractResults.Success(new ParkedCallbacks(parked));
+    }
+
+    public static async Task<Results<Ok<ApiResponse<RetriedCallback>>, JsonHttpResult<ApiResponse<ErrorData>>>> RetryParkedCallback(
+        long id, LendingDbContext db, CancellationToken cancellationToken)
+    {
+        // One statement, so two operators retrying at once cannot both succeed.
+        var requeued = await db.LoanCallbacks
+            .Where(c => c.Id == id && c.State == CallbackState.Parked)
+            .ExecuteUpdateAsync(c => c.SetProperty(x => x.State, CallbackState.Pending).SetProperty(x => x.ProcessedAt, (DateTime?)null), cancellationToken);
+        if (requeued == 1)
+        {
+            return ContractResults.Success(new RetriedCallback(id, "PENDING"));
+        }
+
+        var state = await db.LoanCallbacks.Where(c => c.Id == id).Select(c => (CallbackState?)c.State).SingleOrDefaultAsync(cancellationToken);
+        return state is null
+            ? ContractResults.NotFound($"callback {id} record not found")
+            : ContractResults.StepNotAllowed($"callback {id} is {state.Value.ToString().ToUpperInvariant()} and cannot be retried");
+    }
+}
+
+public sealed record ParkedCallbacks(IReadOnlyList<ParkedCallback> Callbacks);
+
+public sealed record ParkedCallback(
+    long Id, string TransactionId, string LoanCode, string Kind, string Reason, int Attempts, DateTime AcceptedAt, DateTime? ParkedAt);
+
+public sealed record RetriedCallback(long Id, string State);

@@ -1,0 +1,61 @@
+using DompetKilat.Api.Contract;
+using DompetKilat.Domain.Callbacks;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace DompetKilat.Api.Callbacks;
+
+public static class CallbackEndpoints
+{
+    /// <summary>A callback carries at most a loan's repayment history (API-CONTRACT §6).</summary>
+    public const long CallbackBodyLimit = 256 * 1024;
+
+    public static IEndpointRouteBuilder MapCallbackEndpoints(this IEndpointRouteBuilder app)
+    {
+        var callbacks = app.MapGroup("/v1").WithTags("Callbacks").WithMetadata(new RequestSizeLimitAttribute(CallbackBodyLimit));
+
+        callbacks.MapPost("/loan/disburse", AcceptDisbursement)
+            .WithName("AcceptDisbursement")
+            .WithSummary("The lender reports a disbursement (partner reference: Callback Disbursement)");
+
+        callbacks.MapPost("/callback/loan/repayment", AcceptRepayment)
+            .WithName("AcceptRepayment")
+            .WithSummary("The lender reports repayments so far (partner reference: Callback Repayment)");
+
+        return app;
+    }
+
+    public static Task<Results<Ok<ApiResponse<object>>, JsonHttpResult<ApiResponse<ErrorData>>>> AcceptDisbursement(
+        CallbackBody body, [AsParameters] CallbackServices services, CancellationToken cancellationToken) =>
+        AcceptAsync(CallbackKind.Disbursement, body, services, cancellationToken);
+
+    public static Task<Results<Ok<ApiResponse<object>>, JsonHttpResult<ApiResponse<ErrorData>>>> AcceptRepayment(
+        CallbackBody body, [AsParameters] CallbackServices services, CancellationToken cancellationToken) =>
+        AcceptAsync(CallbackKind.Repayment, body, services, cancellationToken);
+
+    private static async Task<Results<Ok<ApiResponse<object>>, JsonHttpResult<ApiResponse<ErrorData>>>> AcceptAsync(
+        CallbackKind kind, CallbackBody body, CallbackServices services, CancellationToken cancellationToken)
+    {
+        var validation = await services.Validator.ValidateAsync(body, cancellationToken);
+        if (!validation.IsValid)
+        {
+            return ContractResults.Invalid(validation.ToDictionary().AsReadOnly());
+        }
+
+        return await services.Inbox.AcceptAsync(kind, body, cancellationToken) switch
+        {
+            CallbackAcceptance.Accepted or CallbackAcceptance.Replayed => ContractResults.Success<object>(null),
+            CallbackAcceptance.Conflict => ContractResults.Failure(ContractStatus.TransactionIdReused, StatusCodes.Status409Conflict,
+                $"transactionId {body.TransactionId} was already used with a different payload"),
+            _ => ContractResults.NotFound($"loanCode {body.LoanCode} record not found"),
+        };
+    }
+}
+
+public sealed class CallbackServices(CallbackInbox inbox, IValidator<CallbackBody> validator)
+{
+    public CallbackInbox Inbox { get; } = inbox;
+
+    public IValidator<CallbackBody> Validator { get; } = validator;
+}

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using DompetKilat.Domain.Callbacks;
+using DompetKilat.Domain.Loans;
+using DompetKilat.Domain.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace DompetKilat.CallbackWorker.Callbacks;
+
+/// <summary>
+/// Applies pending callbacks, a batch of loans at a time, each loan's callbacks in acceptance
+/// order. The loan rows are locked with <c>FOR UPDATE SKIP LOCKED</c>, so any number of worker
+/// replicas share the work without two touching one loan; the callbacks' new states commit in
+/// the same transaction as the loans, so a crash at any instant leaves each callback either
+/// applied with its loan or still pending, never half of it.
+/// </summary>
+internal sealed class CallbackApplier(LendingDbContext db, CallbackMetrics metrics, TimeProvider clock)
+{
+    private static readonly ActivitySource ActivitySource = new(Extensions.TelemetrySourceName);
+
+    /// <summary>Names this replica in the inbox, so operators can tell which one handled a callback.</summary>
+    private static readonly string Replica = $"{Environment.MachineName}/{Environment.ProcessId}";
+
+    /// <summary>
+    /// Locks up to <paramref name="maxLoans"/> loans with pending callbacks, those waiting longest
+    /// first, skipping loans another replica holds. Must run inside a transaction.
+    /// </summary>
+    public async Task<List<long>> ClaimLoansAsync(int maxLoans, CancellationToken cancellationToken) =>
+        await db.Database.SqlQuery<long>($"""
+            SELECT l.id AS "Value" FROM loans l
+            WHERE l.id IN (SELECT c.loan_id FROM loan_callbacks c WHERE c.state = 0 ORDER BY c.id LIMIT {maxLoans * 4})
+            LIMIT {maxLoans}
+            FOR UPDATE OF l SKIP LOCKED
+            """).ToListAsync(cancellationToken);
+
+    /// <summary>Locks one loan, unless another replica holds it. Must run inside a transaction.</summary>
+    public async Task<List<long>> ClaimLoanAsync(long loanId, CancellationToken cancellationToken) =>
+        await db.Database.SqlQuery<long>($"""
+            SELECT id AS "Value" FROM loans WHERE id = {loanId} FOR UPDATE SKIP LOCKED
+            """).ToListAsync(cancellationToken);
+
+    /// <summary>Applies every pending callback of the given (locked) loans and saves; returns them.</summary>
+    public async Task<List<LoanCallback>> ApplyAsync(IReadOnlyList<long> loanIds, CancellationToken cancellationToken)
+    {
+        var loans = await db.Loans.Where(l => loanIds.Contains(l.Id)).ToDictionaryAsync(l => l.Id, cancellationToken);
+        var callbacks = await db.LoanCallbacks
+            .Where(c => c.State == CallbackState.Pending && loanIds.Contains(c.LoanId))
+            .OrderBy(c => c.Id)
+            .ToListAsync(cancellationToken);
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var callback in callbacks)
+        {
+            using var activity = StartApplyActivity(callback);
+            var step = LoanLifecycle.Apply(loans[callback.LoanId], CallbackFingerprint.Read(callback.Payload).ToSnapshot(), callback.AcceptedAt, now);
+            callback.State = step.Outcome == LifecycleOutcome.Done ? CallbackState.Applied : CallbackState.Stale;
+            callback.Reason = step.Reason;
+            callback.Attempts++;
+            callback.ProcessedAt = now;
+            callback.ProcessedBy = Replica;
+            activity?.SetTag("dompetkilat.callback.outcome", callback.State.ToString());
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return callbacks;
+    }
+
+    public void Record(IEnumerable<LoanCallback> processed)
+    {
+        foreach (var callback in processed)
+        {
+            metrics.Processed(callback.Kind, callback.State, callback.ProcessedAt!.Value - callback.AcceptedAt);
+        }
+    }
+
+    /// <summary>
+    /// Sets aside the oldest pending callback of a loan that failed every retry, with the reason,
+    /// so the loan's later callbacks can move on and an operator can look at it.
+    /// </summary>
+    public async Task<LoanCallback?> ParkHeadAsync(long loanId, Exception failure, int attempts, CancellationToken cancellationToken)
+    {
+        var head = await db.LoanCallbacks
+            .Where(c => c.LoanId == loanId && c.State == CallbackState.Pending)
+            .OrderBy(c => c.Id)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (head is null)
+        {
+            return null;
+        }
+
+        head.State = CallbackState.Parked;
+        head.Reason = Describe(failure);
+        head.Attempts += attempts;
+        head.ProcessedAt = clock.GetUtcNow().UtcDateTime;
+        head.ProcessedBy = Replica;
+        await db.SaveChangesAsync(cancellationToken);
+        return head;
+    }
+
+    /// <summary>What went wrong, without values: database messages can quote the data that broke them.</summary>
+    private static string Describe(Exception failure) => failure switch
+    {
+        InvalidCallbackException invalid => invalid.Message,
+        PostgresException postgres => $"database refused the update ({postgres.SqlState}{(postgres.ConstraintName is { } c ? $", {c}" : "")})",
+        _ => $"{failure.GetType().Name} while applying",
+    };
+
+    /// <summary>The apply step joins the trace of the request that accepted the callback.</summary>
+    private static Activity? StartApplyActivity(LoanCallback callback)
+    {
+        ActivityContext.TryParse(callback.TraceParent, null, out var accepted);
+        var activity = ActivitySource.StartActivity("apply callback", ActivityKind.Consumer, accepted);
+        activity?.SetTag("dompetkilat.callback.id", callback.Id);
+        activity?.SetTag("dompetkilat.callback.kind", callback.Kind.ToString());
+        activity?.SetTag("dompetkilat.loan.id", callback.LoanId);
+        return activity;
+    }
+}

@@ -1,0 +1,168 @@
+using System.Text.Json.Nodes;
+using DompetKilat.Domain.Callbacks;
+using DompetKilat.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace DompetKilat.Tests.Callbacks;
+
+[Collection(DompetKilatAppCollection.Name)]
+public sealed class CallbackFaultTests(DompetKilatApp system)
+{
+    [Fact]
+    public async Task A_callback_accepted_while_the_worker_is_down_is_applied_once_it_is_back()
+    {
+        var loanCode = await system.ApprovedLoanAsync();
+        await system.StopAsync("callback-worker");
+        try
+        {
+            var (status, body) = await system.SendCallbackAsync(LoanJourney.Callback(loanCode));
+
+            Assert.Equal("00", body.Status());
+            var (_, pending) = await system.Api.GetJsonAsync($"/v1/loan/{loanCode}");
+            Assert.Equal("APPROVED", pending["data"]!["status"]!.GetValue<string>());
+        }
+        finally
+        {
+            await system.StartAsync("callback-worker");
+        }
+
+        await system.WaitForLoanAsync(loanCode, l => l["status"]!.GetValue<string>() == "ACTIVE");
+    }
+
+    [Fact]
+    public async Task With_Redis_down_callbacks_are_still_accepted_once_and_applied_and_health_says_degraded()
+    {
+        var loanCode = await system.ApprovedLoanAsync();
+        var callback = LoanJourney.Callback(loanCode).ToJsonString();
+        await system.StopAsync("redis");
+        try
+        {
+            var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => system.Api.PostJsonAsync("/v1/loan/disburse", callback)));
+            using var health = await system.Api.GetAsync("/health");
+
+            Assert.All(answers, a => Assert.Equal("00", a.Body.Status()));
+            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+            Assert.Equal("Degraded", await health.Content.ReadAsStringAsync());
+            await system.WaitForLoanAsync(loanCode, l => l["status"]!.GetValue<string>() == "ACTIVE");
+            await using var db = await system.CreateDbContextAsync();
+            Assert.Equal(1, await db.LoanCallbacks.CountAsync(c => db.Loans.Any(l => l.Id == c.LoanId && l.LoanCode == loanCode)));
+        }
+        finally
+        {
+            await system.StartAsync("redis");
+        }
+    }
+
+    [Fact]
+    public async Task Two_worker_replicas_apply_a_burst_over_many_loans_without_a_duplicate_or_a_reorder()
+    {
+        const int loans = 100;
+        const int snapshotsPerLoan = 5;
+        var loanCodes = new List<string>();
+        for (var i = 0; i < loans; i++)
+        {
+            loanCodes.Add(await system.ApprovedLoanAsync());
+        }
+
+        await using var replica = await system.StartExtraWorkerAsync();
+        {
+            // Each loan's snapshots go in order, one after the other's 00; loans go in parallel.
+            await Task.WhenAll(loanCodes.Select(async loanCode =>
+            {
+                for (var pay = 0; pay < snapshotsPerLoan; pay++)
+                {
+                    var (_, body) = await system.SendCallbackAsync(LoanJourney.Callback(loanCode, numberOfPay: pay));
+                    Assert.Equal("00", body.Status());
+                }
+            }));
+
+            foreach (var loanCode in loanCodes)
+            {
+                await system.WaitForLoanAsync(loanCode, l => l["numberOfPay"]!.GetValue<int>() == snapshotsPerLoan - 1);
+            }
+
+            await using var db = await system.CreateDbContextAsync();
+            var callbacks = await db.LoanCallbacks.AsNoTracking()
+                .Where(c => db.Loans.Any(l => l.Id == c.LoanId && loanCodes.Contains(l.LoanCode)))
+                .OrderBy(c => c.Id)
+                .ToListAsync();
+            Assert.Equal(loans * snapshotsPerLoan, callbacks.Count);
+            // Sent in order, so a reorder would have left an older snapshot applied after a newer one: stale.
+            Assert.All(callbacks, c => Assert.Equal((CallbackState.Applied, 1), (c.State, c.Attempts)));
+            Assert.All(callbacks.GroupBy(c => c.LoanId), loan =>
+                Assert.Equal(loan.Select(c => c.ProcessedAt).Order(), loan.Select(c => c.ProcessedAt)));
+            Assert.True(callbacks.Select(c => c.ProcessedBy).Distinct().Count() == 2, $"one replica did all the work; the other said:{Environment.NewLine}{replica.Log}");
+        }
+    }
+
+    [Fact]
+    public async Task A_callback_that_cannot_be_applied_is_parked_with_its_reason_and_an_operator_can_retry_it()
+    {
+        var loanCode = await system.ApprovedLoanAsync();
+        var callback = LoanJourney.Callback(loanCode);
+        var transactionId = callback["transactionId"]!.GetValue<string>();
+        await system.StopAsync("callback-worker");
+        try
+        {
+            await system.SendCallbackAsync(callback);
+            // Damage the stored copy, as a bug or a bad manual fix might, so every attempt fails.
+            await using var db = await system.CreateDbContextAsync();
+            await db.Database.ExecuteSqlAsync($"UPDATE loan_callbacks SET payload = payload - 'status' WHERE transaction_id = {transactionId}");
+        }
+        finally
+        {
+            await system.StartAsync("callback-worker");
+        }
+
+        var parked = await WaitForParkedAsync(transactionId);
+        Assert.Equal(loanCode, parked["loanCode"]!.GetValue<string>());
+        Assert.Equal("disbursement", parked["kind"]!.GetValue<string>());
+        Assert.Contains("lacks a field", parked["reason"]!.GetValue<string>());
+        Assert.True(parked["attempts"]!.GetValue<int>() > 1, "parked before any retry");
+        var (_, loan) = await system.Api.GetJsonAsync($"/v1/loan/{loanCode}");
+        Assert.Equal("APPROVED", loan["data"]!["status"]!.GetValue<string>());
+
+        await using (var db = await system.CreateDbContextAsync())
+        {
+            await db.Database.ExecuteSqlAsync($"UPDATE loan_callbacks SET payload = payload || '{{\"status\": \"active\"}}'::jsonb WHERE transaction_id = {transactionId}");
+        }
+
+        var id = parked["id"]!.GetValue<long>();
+        var (status, retried) = await system.AdminPostAsync($"/v1/admin/callbacks/{id}/retry", "{}");
+        Assert.Equal((HttpStatusCode.OK, "00"), (status, retried.Status()));
+        await system.WaitForLoanAsync(loanCode, l => l["status"]!.GetValue<string>() == "ACTIVE");
+
+        var (again, answer) = await system.AdminPostAsync($"/v1/admin/callbacks/{id}/retry", "{}");
+        Assert.Equal((HttpStatusCode.Conflict, "04"), (again, answer.Status()));
+    }
+
+    [Fact]
+    public async Task Parked_callbacks_are_for_operators_only()
+    {
+        using var response = await system.Api.GetAsync("/v1/admin/callbacks/parked");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    private async Task<JsonObject> WaitForParkedAsync(string transactionId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/admin/callbacks/parked");
+            request.Headers.Add("X-Api-Key", system.AdminApiKey);
+            using var response = await system.Api.SendAsync(request);
+            var body = await ContractJson.ReadEnvelopeAsync(response);
+            var parked = body["data"]!["callbacks"]!.AsArray()
+                .Select(c => c!.AsObject())
+                .SingleOrDefault(c => c["transactionId"]!.GetValue<string>() == transactionId);
+            if (parked is not null)
+            {
+                return parked;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"callback {transactionId} was never parked");
+            await Task.Delay(100);
+        }
+    }
+}
