@@ -1,8 +1,8 @@
 using DompetKilat.Api.Admin;
 using DompetKilat.Api.Borrowers;
 using DompetKilat.Api.Callbacks;
-using DompetKilat.Api.Contract;
 using DompetKilat.Api.Loans;
+using DompetKilat.Api.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -11,11 +11,7 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
-app.UseExceptionHandler();
-app.UseContractStatusCodes();
-app.UseAuthentication();
-app.UseAuthorization();
-app.UseMiddleware<BodySizeLimitMiddleware>();
+app.UsePartnerEdge();
 
 app.MapDefaultEndpoints();
 app.MapApiReference();

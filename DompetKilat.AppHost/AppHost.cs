@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using DompetKilat.AppHost.DataStores;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -9,13 +10,23 @@ var migrations = builder.AddProject<Projects.DompetKilat_MigrationService>("migr
     .WithReference(database, LendingDatabase.ConnectionName)
     .WaitFor(database);
 
-builder.AddProject<Projects.DompetKilat_Api>("api")
+var api = builder.AddProject<Projects.DompetKilat_Api>("api")
     .WithReference(database, LendingDatabase.ConnectionName)
     .WithReference(redis)
     .WaitFor(redis)
     .WaitForCompletion(migrations)
     .WithEnvironment("Admin__ApiKey", adminApiKey)
     .WithHttpHealthCheck("/health");
+
+// Settings under "Api" in the AppHost's configuration become the Api's own (Api__RateLimits__...),
+// so a benchmark, a drill or a test can tune the Api without editing it.
+foreach (var setting in ConfigurationExtensions.AsEnumerable(builder.Configuration.GetSection("Api"), makePathsRelative: true))
+{
+    if (setting.Value is not null)
+    {
+        api.WithEnvironment(setting.Key.Replace(":", "__", StringComparison.Ordinal), setting.Value);
+    }
+}
 
 builder.AddProject<Projects.DompetKilat_CallbackWorker>("callback-worker")
     .WithReference(database, LendingDatabase.ConnectionName)

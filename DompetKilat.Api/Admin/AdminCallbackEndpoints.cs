@@ -1,4 +1,5 @@
 using DompetKilat.Api.Contract;
+using DompetKilat.Api.Security;
 using DompetKilat.Domain.Callbacks;
 using DompetKilat.Domain.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,6 +16,7 @@ public static class AdminCallbackEndpoints
         var admin = app.MapGroup("/v1/admin/callbacks")
             .WithTags("Back office")
             .RequireAuthorization(AdminLoanEndpoints.Policy)
+            .RequireRateLimiting(CallerRateLimits.PartnerPolicy)
             .WithMetadata(new RequestSizeLimitAttribute(AdminLoanEndpoints.AdminBodyLimit));
 
         admin.MapGet("/parked", ListParkedCallbacks)

@@ -1,4 +1,5 @@
 using DompetKilat.Api.Contract;
+using DompetKilat.Api.Security;
 using DompetKilat.Api.Loans;
 using DompetKilat.Domain.Borrowers;
 using DompetKilat.Domain.Loans;
@@ -24,6 +25,7 @@ public static class AdminLoanEndpoints
         var admin = app.MapGroup("/v1/admin/loan")
             .WithTags("Back office")
             .RequireAuthorization(Policy)
+            .RequireRateLimiting(CallerRateLimits.PartnerPolicy)
             .WithMetadata(new RequestSizeLimitAttribute(AdminBodyLimit));
 
         admin.MapPost("/{id:long}/approve", ApproveLoan)

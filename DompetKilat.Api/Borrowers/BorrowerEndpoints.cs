@@ -1,4 +1,5 @@
 using DompetKilat.Api.Contract;
+using DompetKilat.Api.Security;
 using DompetKilat.Domain.Borrowers;
 using DompetKilat.Domain.Persistence;
 using FluentValidation;
@@ -15,7 +16,10 @@ public static class BorrowerEndpoints
 
     public static IEndpointRouteBuilder MapBorrowerEndpoints(this IEndpointRouteBuilder app)
     {
-        var borrowers = app.MapGroup("/v1/borrower").WithTags("Borrower");
+        var borrowers = app.MapGroup("/v1/borrower")
+            .WithTags("Borrower")
+            .WithMetadata(new AllowedCallers(CallerGroup.Partners))
+            .RequireRateLimiting(CallerRateLimits.PartnerPolicy);
 
         borrowers.MapPost("/register", RegisterBorrower)
             .WithName("RegisterBorrower")

@@ -1,4 +1,5 @@
 using DompetKilat.Api.Contract;
+using DompetKilat.Api.Security;
 using DompetKilat.Domain.Callbacks;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,7 +14,10 @@ public static class CallbackEndpoints
 
     public static IEndpointRouteBuilder MapCallbackEndpoints(this IEndpointRouteBuilder app)
     {
-        var callbacks = app.MapGroup("/v1").WithTags("Callbacks").WithMetadata(new RequestSizeLimitAttribute(CallbackBodyLimit));
+        var callbacks = app.MapGroup("/v1")
+            .WithTags("Callbacks")
+            .WithMetadata(new RequestSizeLimitAttribute(CallbackBodyLimit), new AllowedCallers(CallerGroup.Callbacks), new SignedCallbackMetadata())
+            .RequireRateLimiting(CallerRateLimits.CallbackPolicy);
 
         callbacks.MapPost("/loan/disburse", AcceptDisbursement)
             .WithName("AcceptDisbursement")

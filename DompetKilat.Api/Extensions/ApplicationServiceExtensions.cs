@@ -4,6 +4,7 @@ using DompetKilat.Api.Admin;
 using DompetKilat.Api.Borrowers;
 using DompetKilat.Api.Callbacks;
 using DompetKilat.Api.Contract;
+using DompetKilat.Api.Security;
 using DompetKilat.Domain.Callbacks;
 using FluentValidation;
 using Microsoft.AspNetCore.Authentication;
@@ -47,6 +48,7 @@ internal static class ApplicationServiceExtensions
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<ContractExceptionHandler>();
 
+        builder.AddCallerSecurity();
         builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section)
             .Validate(o => o.ApiKey.Length >= 16, "Admin:ApiKey must be set to a key of at least 16 characters")
             .ValidateOnStart();

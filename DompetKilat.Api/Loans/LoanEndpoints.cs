@@ -1,4 +1,5 @@
 using DompetKilat.Api.Contract;
+using DompetKilat.Api.Security;
 using DompetKilat.Domain.Borrowers;
 using DompetKilat.Domain.Loans;
 using DompetKilat.Domain.Persistence;
@@ -16,7 +17,10 @@ public static class LoanEndpoints
 
     public static IEndpointRouteBuilder MapLoanEndpoints(this IEndpointRouteBuilder app)
     {
-        var loans = app.MapGroup("/v1/loan").WithTags("Loan");
+        var loans = app.MapGroup("/v1/loan")
+            .WithTags("Loan")
+            .WithMetadata(new AllowedCallers(CallerGroup.Partners))
+            .RequireRateLimiting(CallerRateLimits.PartnerPolicy);
 
         loans.MapPost("/register", RegisterLoan)
             .WithName("RegisterLoan")

@@ -37,7 +37,7 @@ public sealed class CallbackFaultTests(DompetKilatApp system)
         await system.StopAsync("redis");
         try
         {
-            var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => system.Api.PostJsonAsync("/v1/loan/disburse", callback)));
+            var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => system.PostCallbackAsync("/v1/loan/disburse", callback)));
             using var health = await system.Api.GetAsync("/health");
 
             Assert.All(answers, a => Assert.Equal("00", a.Body.Status()));

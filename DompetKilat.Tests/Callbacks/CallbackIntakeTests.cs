@@ -15,7 +15,7 @@ public sealed class CallbackIntakeTests(DompetKilatApp system)
         var loanCode = await system.ApprovedLoanAsync();
         var callback = LoanJourney.Callback(loanCode);
 
-        var (status, body) = await system.Api.PostJsonAsync("/v1/loan/disburse", callback.ToJsonString());
+        var (status, body) = await system.PostCallbackAsync("/v1/loan/disburse", callback.ToJsonString());
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("00", body.Status());
@@ -37,7 +37,7 @@ public sealed class CallbackIntakeTests(DompetKilatApp system)
         await system.SendCallbackAsync(LoanJourney.Callback(loanCode));
         var repayment = LoanJourney.Callback(loanCode, status: "completed", numberOfPay: 1);
 
-        var (status, body) = await system.Api.PostJsonAsync("/v1/callback/loan/repayment", repayment.ToJsonString());
+        var (status, body) = await system.PostCallbackAsync("/v1/callback/loan/repayment", repayment.ToJsonString());
 
         Assert.Equal((HttpStatusCode.OK, "00"), (status, body.Status()));
         Assert.Equal(JsonValueKind.Null, body.KindOf("data"));
@@ -58,7 +58,7 @@ public sealed class CallbackIntakeTests(DompetKilatApp system)
         await system.SendCallbackAsync(callback);
         var reordered = new JsonObject(callback.Reverse().Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())));
 
-        var (status, body) = await system.Api.PostJsonAsync("/v1/loan/disburse", reordered.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        var (status, body) = await system.PostCallbackAsync("/v1/loan/disburse", reordered.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
 
         Assert.Equal((HttpStatusCode.OK, "00"), (status, body.Status()));
         await using var db = await system.CreateDbContextAsync();
@@ -87,9 +87,9 @@ public sealed class CallbackIntakeTests(DompetKilatApp system)
     {
         var loanCode = await system.ApprovedLoanAsync();
         var callback = LoanJourney.Callback(loanCode);
-        await system.Api.PostJsonAsync("/v1/loan/disburse", callback.ToJsonString());
+        await system.PostCallbackAsync("/v1/loan/disburse", callback.ToJsonString());
 
-        var (status, body) = await system.Api.PostJsonAsync("/v1/callback/loan/repayment", callback.ToJsonString());
+        var (status, body) = await system.PostCallbackAsync("/v1/callback/loan/repayment", callback.ToJsonString());
 
         Assert.Equal((HttpStatusCode.Conflict, "03"), (status, body.Status()));
     }
@@ -100,7 +100,7 @@ public sealed class CallbackIntakeTests(DompetKilatApp system)
         var loanCode = await system.ApprovedLoanAsync();
         var callback = LoanJourney.Callback(loanCode).ToJsonString();
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, 48).Select(_ => system.Api.PostJsonAsync("/v1/loan/disburse", callback)));
+        var answers = await Task.WhenAll(Enumerable.Range(0, 48).Select(_ => system.PostCallbackAsync("/v1/loan/disburse", callback)));
 
         Assert.All(answers, a => Assert.Equal((HttpStatusCode.OK, "00"), (a.Status, a.Body.Status())));
         await system.WaitForLoanAsync(loanCode, l => l["status"]!.GetValue<string>() == "ACTIVE");

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Aspire.Hosting.ApplicationModel;
 using DompetKilat.Domain.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -20,6 +21,17 @@ public sealed class DompetKilatApp : IAsyncLifetime
     public string DataDirectory { get; } =
         Path.Combine(Path.GetTempPath(), $"dompetkilat-test-{Guid.NewGuid():N}");
 
+    /// <summary>The callback signing secrets the Api trusts: the current one and the one being rotated out.</summary>
+    public static readonly string[] CallbackSigningSecrets =
+    [
+        "whsec_" + Convert.ToBase64String(SHA256.HashData("current test signing secret"u8)),
+        "whsec_" + Convert.ToBase64String(SHA256.HashData("previous test signing secret"u8)),
+    ];
+
+    /// <summary>Addresses the allow-list tests pose as, through the trusted proxy (IPv4 loopback).</summary>
+    public const string PartnerNetwork = "198.51.100.0/24";
+    public const string LenderNetwork = "192.0.2.0/24";
+
     public DistributedApplication App { get; private set; } = null!;
 
     public HttpClient Api { get; private set; } = null!;
@@ -32,6 +44,15 @@ public sealed class DompetKilatApp : IAsyncLifetime
         [
             "DcpPublisher:RandomizePorts=true",
             $"DataStores:DataDirectory={DataDirectory}",
+            // Loopback stays allowed and unlimited (Development); requests forwarded by the trusted
+            // proxy pose as outside callers, each with a tiny budget the rate-limit tests can exhaust.
+            "Api:Security:TrustedProxies:0=127.0.0.1",
+            $"Api:Security:PartnerAllowList:0={PartnerNetwork}",
+            $"Api:Security:CallbackAllowList:0={LenderNetwork}",
+            $"Api:Security:CallbackSigningSecrets:0={CallbackSigningSecrets[0]}",
+            $"Api:Security:CallbackSigningSecrets:1={CallbackSigningSecrets[1]}",
+            "Api:RateLimits:Partners:TokenLimit=5",
+            "Api:RateLimits:Partners:TokensPerSecond=1",
         ]);
         foreach (var service in builder.Resources.OfType<ProjectResource>())
         {

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -58,11 +59,31 @@ public static class LoanJourney
             })]),
     };
 
-    public static async Task<(HttpStatusCode Status, JsonObject Body)> SendCallbackAsync(this DompetKilatApp system, JsonObject callback)
+    public static Task<(HttpStatusCode Status, JsonObject Body)> SendCallbackAsync(this DompetKilatApp system, JsonObject callback) =>
+        system.PostCallbackAsync(callback["histories"] is JsonArray ? "/v1/callback/loan/repayment" : "/v1/loan/disburse", callback.ToJsonString());
+
+    /// <summary>Posts a callback signed as the lender signs it (Standard Webhooks, the current secret).</summary>
+    public static async Task<(HttpStatusCode Status, JsonObject Body)> PostCallbackAsync(
+        this DompetKilatApp system, string route, string json, string? secret = null, DateTimeOffset? signedAt = null, HttpClient? client = null)
     {
-        var repayment = callback["histories"] is JsonArray;
-        var route = repayment ? "/v1/callback/loan/repayment" : "/v1/loan/disburse";
-        return await system.Api.PostJsonAsync(route, callback.ToJsonString());
+        using var request = new HttpRequestMessage(HttpMethod.Post, route)
+        {
+            Content = new StringContent(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
+        };
+        SignCallback(request, json, secret ?? DompetKilatApp.CallbackSigningSecrets[0], signedAt ?? DateTimeOffset.UtcNow);
+        using var response = await (client ?? system.Api).SendAsync(request);
+        return (response.StatusCode, await ContractJson.ReadEnvelopeAsync(response));
+    }
+
+    public static void SignCallback(HttpRequestMessage request, string json, string secret, DateTimeOffset signedAt)
+    {
+        var id = $"msg_{Guid.NewGuid():N}";
+        var timestamp = signedAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var key = Convert.FromBase64String(secret["whsec_".Length..]);
+        var signature = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{id}.{timestamp}.{json}"));
+        request.Headers.Add("webhook-id", id);
+        request.Headers.Add("webhook-timestamp", timestamp);
+        request.Headers.Add("webhook-signature", $"v1,{Convert.ToBase64String(signature)}");
     }
 
     /// <summary>Polls the loan until the worker has applied what the test expects, or fails after a while.</summary>

@@ -1,0 +1,37 @@
+using System.Net;
+
+namespace DompetKilat.Api.Security;
+
+/// <summary>A set of addresses and CIDR ranges; IPv4 callers seen through IPv6 sockets match their IPv4 entries.</summary>
+public sealed class AllowList
+{
+    private readonly IPNetwork[] networks;
+    private readonly bool allowLoopback;
+
+    public AllowList(IEnumerable<string> entries, bool allowLoopback)
+    {
+        networks = [.. entries.Select(Parse)];
+        this.allowLoopback = allowLoopback;
+    }
+
+    public bool Allows(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return false;
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        return (allowLoopback && IPAddress.IsLoopback(address)) || networks.Any(n => n.Contains(address));
+    }
+
+    /// <summary>A CIDR range, or a single address as its own /32 or /128.</summary>
+    public static IPNetwork Parse(string entry) =>
+        entry.Contains('/', StringComparison.Ordinal)
+            ? IPNetwork.Parse(entry.Trim())
+            : new IPNetwork(IPAddress.Parse(entry.Trim()), IPAddress.Parse(entry.Trim()).GetAddressBytes().Length * 8);
+}
