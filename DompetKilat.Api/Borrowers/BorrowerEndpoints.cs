@@ -1,5 +1,6 @@
 using DompetKilat.Api.Contract;
 using DompetKilat.Api.Security;
+using DompetKilat.Domain;
 using DompetKilat.Domain.Borrowers;
 using DompetKilat.Domain.Persistence;
 using FluentValidation;
@@ -74,6 +75,7 @@ public static class BorrowerEndpoints
             return ContractResults.AlreadyRegistered($"{field} {value} is already registered");
         }
 
+        BorrowerLog.Registered(services.Logger, borrower.Id, request.ProductCode!, borrower.IdNumber);
         return ContractResults.Success(RegisteredBorrower.From(borrower));
     }
 
@@ -98,11 +100,21 @@ public static class BorrowerEndpoints
     }
 }
 
-public sealed class BorrowerServices(LendingDbContext db, IValidator<RegisterBorrowerRequest> validator, TimeProvider clock)
+public sealed class BorrowerServices(
+    LendingDbContext db, IValidator<RegisterBorrowerRequest> validator, TimeProvider clock, ILogger<BorrowerServices> logger)
 {
+    public ILogger<BorrowerServices> Logger { get; } = logger;
+
     public LendingDbContext Db { get; } = db;
 
     public IValidator<RegisterBorrowerRequest> Validator { get; } = validator;
 
     public TimeProvider Clock { get; } = clock;
+}
+
+internal static partial class BorrowerLog
+{
+    /// <summary>The NIK is classified personal data: the log keeps the event, redaction erases the value.</summary>
+    [LoggerMessage(LogLevel.Information, "Borrower {BorrowerId} registered for product {ProductCode} with NIK {IdNumber}")]
+    public static partial void Registered(ILogger logger, long borrowerId, string productCode, [PersonalData] string idNumber);
 }

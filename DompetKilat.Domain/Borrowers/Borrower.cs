@@ -19,12 +19,16 @@ public sealed class Borrower
 
     public Product? Product { get; set; }
 
+    [PersonalData]
     public required string IdNumber { get; set; }
 
+    [PersonalData]
     public required string PhoneNumber { get; set; }
 
+    [PersonalData]
     public required string Email { get; set; }
 
+    [PersonalData]
     public required string FullName { get; set; }
 
     public DateOnly BirthDate { get; set; }

@@ -9,13 +9,16 @@ public sealed class BorrowerPersonalDetails
 {
     public required string Gender { get; set; }
     public required string BirthPlace { get; set; }
+    [PersonalData]
     public required string Address { get; set; }
     public required string Village { get; set; }
     public required string Subdistrict { get; set; }
     public required string City { get; set; }
     public required string Province { get; set; }
     public required string PostalCode { get; set; }
+    [PersonalData]
     public required string MotherMaidenName { get; set; }
+    [PersonalData]
     public required string FamilyCard { get; set; }
 }
 
@@ -43,12 +46,15 @@ public sealed class BorrowerAsset
 public sealed class BorrowerBank
 {
     public required string BankName { get; set; }
+    [PersonalData]
     public required string BankAccountNumber { get; set; }
 }
 
 public sealed class BorrowerEmergencyContact
 {
+    [PersonalData]
     public required string Name { get; set; }
+    [PersonalData]
     public required string PhoneNumber { get; set; }
     public required string Relationship { get; set; }
 }
@@ -70,6 +76,8 @@ public sealed class BorrowerReligion
 
 public sealed class BorrowerDocuments
 {
+    [PersonalData]
     public required string FotoKtp { get; set; }
+    [PersonalData]
     public required string FotoSelfie { get; set; }
 }

@@ -84,6 +84,7 @@ public sealed class LoanReferences
     public required string BusinessCity { get; set; }
     public required string BusinessProvince { get; set; }
     public required string BusinessOwnership { get; set; }
+    [PersonalData]
     public required string Npwp { get; set; }
     public required string JobPosition { get; set; }
 }

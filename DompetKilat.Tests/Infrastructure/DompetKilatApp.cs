@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Aspire.Hosting.ApplicationModel;
 using DompetKilat.Domain.Persistence;
@@ -36,6 +37,11 @@ public sealed class DompetKilatApp : IAsyncLifetime
 
     public HttpClient Api { get; private set; } = null!;
 
+    public TelemetryCapture Telemetry { get; private set; } = null!;
+
+    /// <summary>Every console line the Api and the worker wrote during the run.</summary>
+    public ConcurrentQueue<string> ServiceLogs { get; } = new();
+
     public string AdminApiKey { get; private set; } = null!;
 
     public async Task InitializeAsync()
@@ -54,12 +60,16 @@ public sealed class DompetKilatApp : IAsyncLifetime
             "Api:RateLimits:Partners:TokenLimit=5",
             "Api:RateLimits:Partners:TokensPerSecond=1",
         ]);
+        // No dashboard runs under test: the services export to this receiver instead, which the
+        // personal-data tests search (and an exporter aimed at nothing would stall every shutdown).
+        Telemetry = await TelemetryCapture.StartAsync();
         foreach (var service in builder.Resources.OfType<ProjectResource>())
         {
-            // No dashboard runs under test; an exporter aimed at it would hold every service's
-            // shutdown for its export timeout, longer than the orchestrator waits for a stop.
             service.Annotations.Add(new EnvironmentCallbackAnnotation(context =>
-                context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT")));
+            {
+                context.EnvironmentVariables["OTEL_EXPORTER_OTLP_ENDPOINT"] = Telemetry.Endpoint;
+                context.EnvironmentVariables["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+            }));
         }
 
         builder.Services.AddLogging(logging => logging
@@ -76,6 +86,22 @@ public sealed class DompetKilatApp : IAsyncLifetime
         }
 
         Api = App.CreateHttpClient("api");
+        var logs = App.Services.GetRequiredService<ResourceLoggerService>();
+        var model = App.Services.GetRequiredService<DistributedApplicationModel>();
+        foreach (var service in model.Resources.Where(r => r.Name is "api" or "callback-worker"))
+        {
+            _ = Task.Run(async () =>
+            {
+                await foreach (var batch in logs.WatchAsync(service))
+                {
+                    foreach (var line in batch)
+                    {
+                        ServiceLogs.Enqueue(line.Content);
+                    }
+                }
+            });
+        }
+
         AdminApiKey = builder.Configuration["Parameters:admin-api-key"]
             ?? throw new InvalidOperationException("The AppHost's development configuration has no admin key.");
     }
@@ -98,6 +124,11 @@ public sealed class DompetKilatApp : IAsyncLifetime
         {
             await App.StopAsync();
             await App.DisposeAsync();
+        }
+
+        if (Telemetry is not null)
+        {
+            await Telemetry.DisposeAsync();
         }
 
         try
