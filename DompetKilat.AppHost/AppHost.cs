@@ -1,9 +1,10 @@
-using Microsoft.Extensions.Configuration;
 using DompetKilat.AppHost.DataStores;
+using Microsoft.Extensions.Configuration;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
 var adminApiKey = builder.AddParameter("admin-api-key", secret: true);
+var fieldEncryptionKey = builder.AddParameter("field-encryption-key", secret: true);
 var (database, redis) = builder.AddDataStores();
 
 var migrations = builder.AddProject<Projects.DompetKilat_MigrationService>("migrations")
@@ -16,6 +17,8 @@ var api = builder.AddProject<Projects.DompetKilat_Api>("api")
     .WaitFor(redis)
     .WaitForCompletion(migrations)
     .WithEnvironment("Admin__ApiKey", adminApiKey)
+    .WithEnvironment("Encryption__Keys__primary", fieldEncryptionKey)
+    .WithEnvironment("Encryption__ActiveKey", "primary")
     .WithHttpHealthCheck("/health");
 
 // Settings under "Api" in the AppHost's configuration become the Api's own (Api__RateLimits__...),
@@ -33,6 +36,8 @@ builder.AddProject<Projects.DompetKilat_CallbackWorker>("callback-worker")
     .WithReference(redis)
     .WaitFor(redis)
     .WaitForCompletion(migrations)
+    .WithEnvironment("Encryption__Keys__primary", fieldEncryptionKey)
+    .WithEnvironment("Encryption__ActiveKey", "primary")
     .WithHttpHealthCheck("/health");
 
 builder.Build().Run();

@@ -22,6 +22,7 @@ internal static class ApplicationServiceExtensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddLendingDatabase();
+        builder.AddFieldEncryption();
         // Redis only speeds up replay answers, so losing it degrades health instead of failing it.
         builder.AddRedisClient(RedisConnectionName, settings => settings.DisableHealthChecks = true);
         builder.Services.AddHealthChecks().AddRedis(

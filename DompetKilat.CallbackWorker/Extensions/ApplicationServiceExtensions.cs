@@ -14,6 +14,7 @@ internal static class ApplicationServiceExtensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddLendingDatabase();
+        builder.AddFieldEncryption();
         // The worker does not need Redis to apply callbacks, so losing it degrades health only.
         builder.AddRedisClient(RedisConnectionName, settings => settings.DisableHealthChecks = true);
         builder.Services.AddHealthChecks().AddRedis(

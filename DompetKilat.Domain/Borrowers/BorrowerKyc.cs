@@ -1,3 +1,5 @@
+using DompetKilat.Domain.Persistence;
+
 namespace DompetKilat.Domain.Borrowers;
 
 /// <summary>
@@ -17,8 +19,10 @@ public sealed class BorrowerPersonalDetails
     public required string Province { get; set; }
     public required string PostalCode { get; set; }
     [PersonalData]
+    [EncryptedAtRest]
     public required string MotherMaidenName { get; set; }
     [PersonalData]
+    [EncryptedAtRest]
     public required string FamilyCard { get; set; }
 }
 
@@ -47,6 +51,7 @@ public sealed class BorrowerBank
 {
     public required string BankName { get; set; }
     [PersonalData]
+    [EncryptedAtRest]
     public required string BankAccountNumber { get; set; }
 }
 
@@ -77,7 +82,9 @@ public sealed class BorrowerReligion
 public sealed class BorrowerDocuments
 {
     [PersonalData]
+    [EncryptedAtRest]
     public required string FotoKtp { get; set; }
     [PersonalData]
+    [EncryptedAtRest]
     public required string FotoSelfie { get; set; }
 }

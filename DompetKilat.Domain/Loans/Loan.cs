@@ -1,4 +1,5 @@
 using DompetKilat.Domain.Borrowers;
+using DompetKilat.Domain.Persistence;
 
 namespace DompetKilat.Domain.Loans;
 
@@ -85,6 +86,7 @@ public sealed class LoanReferences
     public required string BusinessProvince { get; set; }
     public required string BusinessOwnership { get; set; }
     [PersonalData]
+    [EncryptedAtRest]
     public required string Npwp { get; set; }
     public required string JobPosition { get; set; }
 }

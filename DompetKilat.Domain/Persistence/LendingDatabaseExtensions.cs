@@ -1,5 +1,6 @@
 using DompetKilat.Domain.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -21,6 +22,17 @@ public static class LendingDatabaseExtensions
             ConnectionName,
             settings => settings.DisableRetry = true,
             configureDbContextOptions: options => options.UseSnakeCaseNamingConvention());
+        return builder;
+    }
+
+    /// <summary>
+    /// The keys for fields encrypted at rest; every service that reads or writes borrowers' KYC
+    /// data or loans needs them, and refuses to start without them.
+    /// </summary>
+    public static IHostApplicationBuilder AddFieldEncryption(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<FieldEncryptionOptions>().BindConfiguration(FieldEncryptionOptions.Section);
+        builder.Services.AddSingleton(sp => new FieldProtector(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<FieldEncryptionOptions>>().Value));
         return builder;
     }
 }

@@ -3,6 +3,7 @@ using DompetKilat.Domain.Callbacks;
 using DompetKilat.Domain.Loans;
 using DompetKilat.Domain.Products;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace DompetKilat.Domain.Persistence;
 
@@ -16,6 +17,21 @@ public sealed class LendingDbContext(DbContextOptions<LendingDbContext> options)
 
     public DbSet<LoanCallback> LoanCallbacks => Set<LoanCallback>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(LendingDbContext).Assembly);
+
+        // Pooled contexts cannot take services in their constructor; the protector comes from the
+        // application's container the context was registered in.
+        var protector = this.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?
+            .ApplicationServiceProvider?.GetService(typeof(FieldProtector)) as FieldProtector;
+        var converter = protector?.Converter ?? FieldProtector.Unavailable;
+        foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(e => e.GetProperties()))
+        {
+            if (property.PropertyInfo?.IsDefined(typeof(EncryptedAtRestAttribute), inherit: false) == true)
+            {
+                property.SetValueConverter(converter);
+            }
+        }
+    }
 }

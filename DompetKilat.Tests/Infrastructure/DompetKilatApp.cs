@@ -44,6 +44,11 @@ public sealed class DompetKilatApp : IAsyncLifetime
 
     public string AdminApiKey { get; private set; } = null!;
 
+    /// <summary>The development key the services encrypt fields at rest with, so tests can read entities.</summary>
+    public string FieldEncryptionKey { get; private set; } = null!;
+
+    private ServiceProvider protection = null!;
+
     public async Task InitializeAsync()
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.DompetKilat_AppHost>(
@@ -104,6 +109,11 @@ public sealed class DompetKilatApp : IAsyncLifetime
 
         AdminApiKey = builder.Configuration["Parameters:admin-api-key"]
             ?? throw new InvalidOperationException("The AppHost's development configuration has no admin key.");
+        FieldEncryptionKey = builder.Configuration["Parameters:field-encryption-key"]
+            ?? throw new InvalidOperationException("The AppHost's development configuration has no field encryption key.");
+        protection = new ServiceCollection()
+            .AddSingleton(new FieldProtector(new FieldEncryptionOptions { Keys = { ["primary"] = FieldEncryptionKey }, ActiveKey = "primary" }))
+            .BuildServiceProvider();
     }
 
     /// <summary>A context on the product database, for asserting what was (not) stored.</summary>
@@ -114,12 +124,14 @@ public sealed class DompetKilatApp : IAsyncLifetime
         return new LendingDbContext(new DbContextOptionsBuilder<LendingDbContext>()
             .UseNpgsql(connectionString)
             .UseSnakeCaseNamingConvention()
+            .UseApplicationServiceProvider(protection)
             .Options);
     }
 
     public async Task DisposeAsync()
     {
         Api?.Dispose();
+        protection?.Dispose();
         if (App is not null)
         {
             await App.StopAsync();

@@ -146,10 +146,38 @@ public sealed class LoanApplicationTests(DompetKilatApp system)
             .SqlQuery<string>($"SELECT column_name AS \"Value\" FROM information_schema.columns WHERE table_name = 'borrowers'")
             .ToListAsync();
         Assert.DoesNotContain(borrowerColumns, c => c.Contains("foto", StringComparison.Ordinal));
-        var stored = await db.Database
-            .SqlQuery<string>($"SELECT d.foto_ktp AS \"Value\" FROM borrower_documents d JOIN borrowers b ON b.id = d.id WHERE b.id_number = {idNumber}")
-            .SingleAsync();
-        Assert.Equal(TestPeople.SamplePhoto, stored);
+        var borrower = await db.Borrowers.AsNoTracking().SingleAsync(b => b.IdNumber == idNumber);
+        Assert.Equal(TestPeople.SamplePhoto, borrower.Documents!.FotoKtp);
+    }
+
+    [Fact]
+    public async Task Fields_never_searched_are_unreadable_in_the_database_and_identity_stays_searchable()
+    {
+        var application = TestPeople.LoanApplication(await RegisteredBorrowerAsync());
+        await system.Api.PostJsonAsync("/v1/loan/register", application.ToJsonString());
+
+        await using var db = await system.CreateDbContextAsync();
+        var idNumber = application["idNumber"]!.GetValue<string>();
+        var stored = await db.Database.SqlQuery<string>($"""
+            SELECT unnest(ARRAY[d.foto_ktp, d.foto_selfie, p.mother_maiden_name, p.family_card, k.bank_account_number, r.npwp]) AS "Value"
+            FROM borrowers b
+            JOIN borrower_documents d ON d.id = b.id
+            JOIN borrower_personal_details p ON p.id = b.id
+            JOIN borrower_banks k ON k.id = b.id
+            JOIN loans l ON l.borrower_id = b.id
+            JOIN loan_references r ON r.id = l.id
+            WHERE b.id_number = {idNumber}
+            """).ToListAsync();
+
+        Assert.Equal(6, stored.Count);
+        Assert.All(stored, value => Assert.StartsWith("enc:v1:primary:", value));
+        string[] secrets =
+        [
+            TestPeople.SamplePhoto, application["motherMaidenName"]!.GetValue<string>(), application["familyCard"]!.GetValue<string>(),
+            application["bankAccountNumber"]!.GetValue<string>(), application["references"]!["npwp"]!.GetValue<string>(),
+        ];
+        Assert.All(secrets, secret => Assert.DoesNotContain(stored, value => value.Contains(secret, StringComparison.Ordinal)));
+        Assert.True(await db.Borrowers.AnyAsync(b => b.IdNumber == idNumber && b.Email == application["email"]!.GetValue<string>()));
     }
 
     [Fact]

@@ -1,0 +1,85 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace DompetKilat.Domain.Persistence;
+
+/// <summary>
+/// Marks a stored field that is never searched and is encrypted at rest (photos, mother's
+/// maiden name, family card, bank account, NPWP). Searchable identity (NIK, phone, email) is not.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class EncryptedAtRestAttribute : Attribute;
+
+/// <summary>Keys for fields encrypted at rest, from configuration (<c>Encryption</c> section).</summary>
+public sealed class FieldEncryptionOptions
+{
+    public const string Section = "Encryption";
+
+    /// <summary>Key id → base64 of 32 random bytes. Old keys stay listed so old rows stay readable.</summary>
+    public Dictionary<string, string> Keys { get; set; } = [];
+
+    /// <summary>The key new values are written with; rotating is adding a key and pointing this at it.</summary>
+    public string ActiveKey { get; set; } = "";
+}
+
+/// <summary>
+/// AES-256-GCM for fields encrypted at rest. A stored value reads <c>enc:v1:{keyId}:{base64}</c>,
+/// the base64 holding nonce, ciphertext and tag, so each value names the key that can open it and
+/// keys can rotate without rewriting old rows.
+/// </summary>
+public sealed class FieldProtector
+{
+    private const string Prefix = "enc:v1:";
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
+
+    private readonly Dictionary<string, byte[]> keys;
+    private readonly string activeKey;
+
+    public FieldProtector(FieldEncryptionOptions options)
+    {
+        keys = options.Keys.ToDictionary(k => k.Key, k => Convert.FromBase64String(k.Value));
+        if (keys.Values.Any(k => k.Length != 32) || !keys.ContainsKey(options.ActiveKey))
+        {
+            throw new InvalidOperationException("Encryption:Keys must hold 32-byte base64 keys and Encryption:ActiveKey must name one of them.");
+        }
+
+        activeKey = options.ActiveKey;
+    }
+
+    public ValueConverter<string, string> Converter => new(plain => Protect(plain), stored => Unprotect(stored));
+
+    public string Protect(string plain)
+    {
+        var plainBytes = Encoding.UTF8.GetBytes(plain);
+        var sealedBytes = new byte[NonceSize + plainBytes.Length + TagSize];
+        var nonce = sealedBytes.AsSpan(0, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(keys[activeKey], TagSize);
+        aes.Encrypt(nonce, plainBytes, sealedBytes.AsSpan(NonceSize, plainBytes.Length), sealedBytes.AsSpan(NonceSize + plainBytes.Length), Encoding.UTF8.GetBytes(activeKey));
+        return $"{Prefix}{activeKey}:{Convert.ToBase64String(sealedBytes)}";
+    }
+
+    public string Unprotect(string stored)
+    {
+        if (!stored.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            throw new CryptographicException("A field that must be encrypted at rest was stored in clear.");
+        }
+
+        var separator = stored.IndexOf(':', Prefix.Length);
+        var keyId = stored[Prefix.Length..separator];
+        var sealedBytes = Convert.FromBase64String(stored[(separator + 1)..]);
+        var plainLength = sealedBytes.Length - NonceSize - TagSize;
+        var plainBytes = new byte[plainLength];
+        using var aes = new AesGcm(keys.TryGetValue(keyId, out var key) ? key : throw new CryptographicException($"Encryption key '{keyId}' is not configured."), TagSize);
+        aes.Decrypt(sealedBytes.AsSpan(0, NonceSize), sealedBytes.AsSpan(NonceSize, plainLength), sealedBytes.AsSpan(NonceSize + plainLength), plainBytes, Encoding.UTF8.GetBytes(keyId));
+        return Encoding.UTF8.GetString(plainBytes);
+    }
+
+    /// <summary>For a service that never touches encrypted fields (the migrations step): any attempt fails loudly.</summary>
+    public static ValueConverter<string, string> Unavailable { get; } = new(value => Refuse(value), value => Refuse(value));
+
+    private static string Refuse(string value) => throw new InvalidOperationException("This service has no field encryption keys.");
+}
