@@ -60,7 +60,7 @@ internal static class ApplicationServiceExtensions
                 .AddAuthenticationSchemes(AdminKeyAuthenticationHandler.SchemeName)
                 .RequireAuthenticatedUser());
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(ContractOpenApi.Describe);
     }
 
     /// <summary>The OpenAPI document and, in Development, the interactive reference at <c>/scalar</c>.</summary>

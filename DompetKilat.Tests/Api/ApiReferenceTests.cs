@@ -18,6 +18,36 @@ public sealed class ApiReferenceTests(DompetKilatApp system)
     }
 
     [Fact]
+    public async Task Every_route_is_described_with_the_contracts_error_codes()
+    {
+        var document = JsonNode.Parse(await system.Api.GetStringAsync("/openapi/v1.json"))!;
+
+        var paths = document["paths"]!.AsObject();
+        string[] routes =
+        [
+            "/v1/borrower/register", "/v1/borrower/{idNumber}", "/v1/loan/register", "/v1/loan/{loanCode}",
+            "/v1/loan/disburse", "/v1/callback/loan/repayment", "/v1/admin/loan/{id}/approve", "/v1/admin/loan/{id}/reject",
+            "/v1/admin/callbacks/parked", "/v1/admin/callbacks/{id}/retry",
+        ];
+        Assert.All(routes, route => Assert.True(paths.ContainsKey(route), route));
+        var operations = paths.SelectMany(p => p.Value!.AsObject().Select(o => o.Value!.AsObject()));
+        Assert.All(operations, operation => Assert.All(new[] { "200", "400", "401", "403", "404", "409", "413", "429", "500", "503" },
+            code => Assert.True(operation["responses"]!.AsObject().ContainsKey(code), $"{operation["operationId"]} lacks {code}")));
+        Assert.Contains("409", document["info"]!["description"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Requests_carry_the_partner_references_examples()
+    {
+        var document = JsonNode.Parse(await system.Api.GetStringAsync("/openapi/v1.json"))!;
+
+        var example = document["paths"]!["/v1/loan/disburse"]!["post"]!["requestBody"]!["content"]!["application/json"]!["example"]!;
+
+        Assert.Equal("LC1635132008", example["loanCode"]!.GetValue<string>());
+        Assert.Equal(1000000, example["loanAmount"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task The_interactive_reference_is_served_in_development()
     {
         var response = await system.Api.GetAsync("/scalar");
