@@ -63,3 +63,36 @@ wait_for_apphost_exit() {
   done
   echo "warning: processes of AppHost $pid still running after 60 s" >&2
 }
+
+# run_test_suite [dotnet test arguments...]: runs the tests (each test system is a real AppHost with
+# throw-away data on random ports), shows the resilience drill's figures when it ran, and fails if
+# any test failed or any process of the run outlives it.
+run_test_suite() {
+  local run_dir status=0
+  # Everything the run starts (orchestrator, PostgreSQL, Redis) keeps its files under this
+  # directory, which names the run's processes so the check below finds only this run's.
+  run_dir=$(mktemp -d "${TMPDIR:-/tmp}/dompetkilat-tests.XXXXXX")
+  chmod 755 "$run_dir" # PostgreSQL runs as its own OS user and must reach its data directory inside
+  TMPDIR=$run_dir DOMPETKILAT_DRILL_REPORT=$run_dir/drill-report.txt \
+    dotnet test "$repo_root/DompetKilat.Tests/DompetKilat.Tests.csproj" -c Release --no-build \
+    --logger "console;verbosity=normal" "$@" || status=$?
+
+  if [ -s "$run_dir/drill-report.txt" ]; then
+    echo "==> resilience drill"
+    cat "$run_dir/drill-report.txt"
+  fi
+
+  local _
+  for _ in $(seq 1 30); do
+    pgrep -f -- "$run_dir" >/dev/null || break
+    sleep 1
+  done
+  if pgrep -f -- "$run_dir" >/dev/null; then
+    echo "FAIL: processes of this test run were left behind:" >&2
+    pgrep -af -- "$run_dir" >&2
+    pkill -f -- "$run_dir" || true
+    status=1
+  fi
+  rm -rf "$run_dir"
+  return "$status"
+}

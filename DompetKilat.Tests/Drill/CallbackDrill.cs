@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using DompetKilat.Domain.Callbacks;
+using DompetKilat.Domain.Loans;
+using DompetKilat.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Xunit.Abstractions;
+
+namespace DompetKilat.Tests.Drill;
+
+/// <summary>
+/// The resilience drill (docs/resilience.md): callbacks pour in from a lender that retries and
+/// replays, while workers are killed, a second replica runs, Redis and PostgreSQL go down, and a
+/// caller bursts past its rate limit. Then the database must show nothing lost and nothing doubled.
+/// </summary>
+[Collection(DrillCollection.Name)]
+public sealed class CallbackDrill(DompetKilatApp system, ITestOutputHelper testOutput)
+{
+    /// <summary>Where the printed figures also go, for drill.sh and test.sh to show even when the drill passes.</summary>
+    public static string ReportPath =>
+        Environment.GetEnvironmentVariable("DOMPETKILAT_DRILL_REPORT") ?? Path.Combine(Path.GetTempPath(), "dompetkilat-drill-report.txt");
+
+    private readonly DrillReport output = new(testOutput, ReportPath);
+
+    [Fact]
+    public async Task Under_faults_every_acknowledged_callback_is_stored_and_applied_exactly_once()
+    {
+        var mode = DrillMode.FromEnvironment();
+        var seed = Environment.TickCount;
+        output.WriteLine($"drill mode {mode.Name}: {mode.Loans} loans, {mode.Senders} senders, {mode.Duration.TotalSeconds:F0} s, seed {seed}");
+        var loanCodes = await CreateLoansAsync(mode.Loans);
+        var plan = DrillLender.Plan(loanCodes, mode.MostSnapshotsPerLoan, new Random(seed));
+        var lender = new DrillLender(system, replayShare: 0.3);
+        var faults = new DrillFaults(system, output.WriteLine);
+        await using var replica = await system.StartExtraWorkerAsync();
+        output.WriteLine("second CallbackWorker replica running");
+
+        using var stop = new CancellationTokenSource(mode.Duration * 4);
+        var sending = lender.SendAsync(plan, mode.Senders, mode.Duration, stop.Token);
+        var rateLimited = await InjectFaultsAsync(faults, mode.Duration, stop.Token);
+        await sending;
+        var lastAcknowledged = lender.LastAcknowledgedAt;
+        var drainTime = await WaitForDrainAsync(lastAcknowledged);
+
+        await using var db = await system.CreateDbContextAsync();
+        var stored = await db.LoanCallbacks.AsNoTracking()
+            .Where(c => db.Loans.Any(l => l.Id == c.LoanId && loanCodes.Contains(l.LoanCode)))
+            .ToListAsync();
+        var loans = await db.Loans.AsNoTracking().Where(l => loanCodes.Contains(l.LoanCode)).ToDictionaryAsync(l => l.LoanCode);
+        var storedIds = stored.GroupBy(c => c.TransactionId).ToDictionary(g => g.Key, g => g.Count());
+        var lost = lender.Acknowledged.Keys.Count(id => !storedIds.ContainsKey(id));
+        var doubled = storedIds.Count(s => s.Value > 1) + stored.Count(c => c.Attempts > 1 && c.State != CallbackState.Parked);
+        var newest = plan.GroupBy(c => c.LoanCode).ToDictionary(g => g.Key, g => g.MaxBy(c => c.NumberOfPay)!);
+        var wrongFinalState = newest.Values.Count(n =>
+            loans[n.LoanCode].NumberOfPay != n.NumberOfPay || loans[n.LoanCode].Status != LoanStatus.Completed);
+        var parked = stored.Where(c => c.State == CallbackState.Parked).ToList();
+
+        output.WriteLine("faults injected:");
+        faults.Injected.ForEach(f => output.WriteLine($"  {f}"));
+        output.WriteLine($"""
+            figures:
+              planned callbacks     {plan.Count}
+              sent (with retries)   {lender.Sent}
+              acknowledged (00)     {lender.Acknowledged.Count}
+              replays sent          {lender.Replays}
+              retries               {lender.Retries}
+              answers               {string.Join(", ", lender.Answers.OrderBy(a => a.Key).Select(a => $"{a.Key}: {a.Value}"))}
+              rate-limited (07)     {rateLimited} of the over-limit burst
+              applied               {stored.Count(c => c.State == CallbackState.Applied)}
+              stale                 {stored.Count(c => c.State == CallbackState.Stale)}
+              parked                {parked.Count}{string.Concat(parked.Select(p => $"{Environment.NewLine}    {p.TransactionId}: {p.Reason}"))}
+              still pending         {stored.Count(c => c.State == CallbackState.Pending)}
+              lost                  {lost}
+              doubled               {doubled}
+              loans not at newest   {wrongFinalState}
+              drain time            {drainTime.TotalSeconds:F1} s after the last 00
+              longest unavailability {lender.LongestUnavailability.TotalSeconds:F1} s (first send to 00 of one callback)
+            """);
+
+        Assert.Equal(plan.Count, lender.Acknowledged.Count);
+        Assert.Equal(0, lost);
+        Assert.Equal(0, doubled);
+        Assert.Equal(plan.Count, stored.Count);
+        Assert.Empty(parked);
+        Assert.DoesNotContain(stored, c => c.State == CallbackState.Pending);
+        Assert.Equal(0, wrongFinalState);
+        Assert.True(rateLimited > 0, "the burst never met the rate limit");
+    }
+
+    private async Task<List<string>> CreateLoansAsync(int count)
+    {
+        var clock = Stopwatch.StartNew();
+        var codes = new System.Collections.Concurrent.ConcurrentBag<string>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (_, _) => codes.Add(await system.ApprovedLoanAsync()));
+        output.WriteLine($"{count} approved loans created in {clock.Elapsed.TotalSeconds:F1} s");
+        return [.. codes];
+    }
+
+    /// <summary>Runs the fault schedule across the sending window; returns how many burst requests were refused with 07.</summary>
+    private async Task<int> InjectFaultsAsync(DrillFaults faults, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var start = Stopwatch.StartNew();
+        async Task At(double share) => await Task.Delay(TimeSpan.FromTicks(Math.Max(0, (long)(duration.Ticks * share) - start.Elapsed.Ticks)), cancellationToken);
+
+        await At(0.1);
+        await faults.KillWorkerAsync();
+        await At(0.2);
+        await faults.RestartRedisAsync(duration * 0.1);
+        await At(0.4);
+        await faults.KillWorkerAsync();
+        await At(0.5);
+        await faults.RestartPostgresAsync(TimeSpan.FromSeconds(3));
+        await At(0.7);
+        var refused = await BurstPastTheRateLimitAsync();
+        await At(0.8);
+        await faults.KillWorkerAsync();
+        return refused;
+    }
+
+    /// <summary>A partner behind the trusted proxy firing far more than its budget at once.</summary>
+    private async Task<int> BurstPastTheRateLimitAsync()
+    {
+        using var viaProxy = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{system.Api.BaseAddress!.Port}") };
+        var answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(async _ =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/loan/LC000000000000");
+            request.Headers.Add("X-Forwarded-For", "198.51.100.200");
+            using var response = await viaProxy.SendAsync(request);
+            return response.StatusCode;
+        }));
+        var refused = answers.Count(a => a == HttpStatusCode.TooManyRequests);
+        output.WriteLine($"rate-limit burst: {answers.Length} requests, {refused} refused with 07");
+        return refused;
+    }
+
+    private async Task<TimeSpan> WaitForDrainAsync(DateTime lastAcknowledged)
+    {
+        await using var db = await system.CreateDbContextAsync();
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (await db.LoanCallbacks.AnyAsync(c => c.State == CallbackState.Pending) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        return DateTime.UtcNow - lastAcknowledged;
+    }
+}
+
+/// <summary>Writes each line to the test's output and to the report file.</summary>
+internal sealed class DrillReport
+{
+    private readonly ITestOutputHelper testOutput;
+    private readonly string path;
+
+    public DrillReport(ITestOutputHelper testOutput, string path)
+    {
+        this.testOutput = testOutput;
+        this.path = path;
+        File.WriteAllText(path, "");
+    }
+
+    public void WriteLine(string line)
+    {
+        testOutput.WriteLine(line);
+        lock (path)
+        {
+            File.AppendAllText(path, line + Environment.NewLine);
+        }
+    }
+}
