@@ -52,10 +52,6 @@ public sealed class StandardWebhookSignature
         return false;
     }
 
-    /// <summary>Signs like a sender would; what the lender's side computes.</summary>
-    public static string Sign(string secret, string id, long timestamp, ReadOnlySpan<byte> body) =>
-        "v1," + Convert.ToBase64String(HMACSHA256.HashData(DecodeSecret(secret), Concat(Encoding.UTF8.GetBytes($"{id}.{timestamp}."), body)));
-
     private static byte[] DecodeSecret(string secret) =>
         Convert.FromBase64String(secret.StartsWith("whsec_", StringComparison.Ordinal) ? secret[6..] : secret);
 
