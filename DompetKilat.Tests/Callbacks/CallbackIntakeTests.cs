@@ -51,6 +51,29 @@ public sealed class CallbackIntakeTests(DompetKilatApp system)
     }
 
     [Fact]
+    public async Task The_workers_apply_step_joins_the_trace_of_the_request_that_accepted_the_callback()
+    {
+        var loanCode = await system.ApprovedLoanAsync();
+        var callback = LoanJourney.Callback(loanCode);
+
+        await system.SendCallbackAsync(callback);
+
+        await system.WaitForLoanAsync(loanCode, l => l["status"]!.GetValue<string>() == "ACTIVE");
+        await using var db = await system.CreateDbContextAsync();
+        var transactionId = callback["transactionId"]!.GetValue<string>();
+        var traceParent = await db.LoanCallbacks.Where(c => c.TransactionId == transactionId).Select(c => c.TraceParent).SingleAsync();
+        Assert.NotNull(traceParent);
+        var traceId = Convert.FromHexString(traceParent.Split('-')[1]);
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!system.Telemetry.Contains("apply callback"u8.ToArray(), traceId) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250);
+        }
+
+        Assert.True(system.Telemetry.Contains("apply callback"u8.ToArray(), traceId), "no apply span in the accepting request's trace");
+    }
+
+    [Fact]
     public async Task A_replay_answers_00_again_and_stores_nothing_new_even_reordered_and_reformatted()
     {
         var loanCode = await system.ApprovedLoanAsync();

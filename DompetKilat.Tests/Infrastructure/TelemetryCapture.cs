@@ -40,11 +40,11 @@ public sealed class TelemetryCapture : IAsyncDisposable
         return capture;
     }
 
-    public bool Contains(string text)
-    {
-        var needle = Encoding.UTF8.GetBytes(text);
-        return payloads.Any(payload => payload.AsSpan().IndexOf(needle) >= 0);
-    }
+    public bool Contains(string text) => Contains(Encoding.UTF8.GetBytes(text));
+
+    /// <summary>Whether one export holds all of these byte sequences (a span name and its raw trace id, say).</summary>
+    public bool Contains(params byte[][] needles) =>
+        payloads.Any(payload => needles.All(needle => payload.AsSpan().IndexOf(needle) >= 0));
 
     public async ValueTask DisposeAsync() => await receiver.DisposeAsync();
 }
