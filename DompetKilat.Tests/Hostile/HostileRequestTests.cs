@@ -65,6 +65,36 @@ public sealed class HostileRequestTests(DompetKilatApp system, ITestOutputHelper
         Assert.Equal((LoanStatus.Inactive, LoanStatus.Approved), await LoanStatusesAsync(targets));
     }
 
+    [Fact]
+    public async Task A_NUL_character_in_any_text_field_is_01_naming_the_field_and_stores_nothing()
+    {
+        var registration = TestPeople.Registration();
+        registration["fullName"] = "Jo\0hn";
+        var application = TestPeople.LoanApplication(await system.RegisteredBorrowerAsync());
+        application["references"]!["businessCity"] = "Jakarta\0";
+        var callback = LoanJourney.Callback(await system.ApprovedLoanAsync());
+        callback["bankCode"] = "B\0NI";
+        var loanId = await system.AppliedLoanAsync();
+        var before = await RowCountsAsync();
+
+        var registered = await system.Api.PostJsonAsync("/v1/borrower/register", registration.ToJsonString());
+        var applied = await system.Api.PostJsonAsync("/v1/loan/register", application.ToJsonString());
+        var accepted = await system.SendCallbackAsync(callback);
+        var rejected = await system.AdminPostAsync($"/v1/admin/loan/{loanId}/reject", """{"reason": "\u0000"}""");
+
+        Assert.Equal(["fullName"], NulRefusal(registered));
+        Assert.Equal(["references.businessCity"], NulRefusal(applied));
+        Assert.Equal(["bankCode"], NulRefusal(accepted));
+        Assert.Equal(["reason"], NulRefusal(rejected));
+        Assert.Equal(before, await RowCountsAsync());
+    }
+
+    private static string[] NulRefusal((HttpStatusCode Status, JsonObject Body) answer)
+    {
+        Assert.Equal((HttpStatusCode.BadRequest, "01"), (answer.Status, answer.Body.Status()));
+        return answer.Body.ErrorFields();
+    }
+
     /// <summary>What the corpus aims at: things a wrongly accepted request would change, and things where nothing can change.</summary>
     private sealed record Targets(
         JsonObject FreshRegistration,
