@@ -89,6 +89,19 @@ public sealed class HostileRequestTests(DompetKilatApp system, ITestOutputHelper
         Assert.Equal(before, await RowCountsAsync());
     }
 
+    [Fact]
+    public async Task A_Content_Type_naming_an_unknown_charset_is_01_not_a_fault()
+    {
+        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(TestPeople.Registration().ToJsonString()));
+        content.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=hostile");
+
+        using var response = await system.Api.PostAsync("/v1/borrower/register", content);
+
+        var body = await ContractJson.ReadEnvelopeAsync(response);
+        Assert.Equal((HttpStatusCode.BadRequest, "01"), (response.StatusCode, body.Status()));
+        Assert.Equal(["body"], body.ErrorFields());
+    }
+
     private static string[] NulRefusal((HttpStatusCode Status, JsonObject Body) answer)
     {
         Assert.Equal((HttpStatusCode.BadRequest, "01"), (answer.Status, answer.Body.Status()));
