@@ -14,16 +14,19 @@ public static class HostileCorpus
 {
     /// <summary>
     /// Draws from each route's generator until it holds that route's number of requests that must
-    /// fail, then shuffles the lot so routes are hit side by side. One seed, one corpus.
+    /// fail, then shuffles the lot so routes are hit side by side. One seed, one corpus: each route
+    /// draws from its own stream of the seed, so a body that differs from run to run (identities
+    /// are fresh) cannot shift what the other routes get.
     /// </summary>
     public static List<HostileRequest> Generate(PCG random, IEnumerable<(Gen<HostileRequest> Requests, int MustFail)> routes)
     {
         var corpus = new List<HostileRequest>();
-        foreach (var (requests, quota) in routes)
+        foreach (var ((requests, quota), index) in routes.Select((route, index) => (route, (uint)index)))
         {
+            var stream = new PCG(random.Stream + 1 + index, random.Seed);
             for (var mustFail = 0; mustFail < quota;)
             {
-                var request = requests.Generate(random, null!, out _);
+                var request = requests.Generate(stream, null!, out _);
                 corpus.Add(request);
                 mustFail += request.MustFail ? 1 : 0;
             }
@@ -69,7 +72,8 @@ public static class HostileCorpus
             mutations.Add((4, WrongCredentials(route.Credential)));
         }
 
-        return Gen.Frequency<Mutation>(mutations.ToArray()).Select(route.Build);
+        return Gen.Select(Gen.Frequency<Mutation>(mutations.ToArray()), Gen.Int[1, 10],
+            (mutation, transport) => route.Build(mutation) with { Chunked = transport == 1 });
     }
 
     private static readonly Gen<Mutation> Truncated =

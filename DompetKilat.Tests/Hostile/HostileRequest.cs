@@ -43,12 +43,23 @@ public sealed record HostileRequest(
     /// </summary>
     public bool RefusedByTheServer => Path.Contains("%00", StringComparison.Ordinal);
 
+    /// <summary>Sent without a Content-Length, so only Kestrel's own limit can stop an oversized body.</summary>
+    public bool Chunked { get; init; }
+
+    /// <summary>
+    /// An oversized body without a declared length is cut off by Kestrel once the limit is read:
+    /// the Api answers 06, but the connection closes while the client is still uploading, so the
+    /// client may see a reset instead of that answer, short of the server reading the whole
+    /// oversized body, which is what the limit exists to prevent.
+    /// </summary>
+    public bool MayBeCutOff => Chunked && Body is not null && Body.Length > BodyLimit;
+
     /// <summary>The request as a developer needs it to reproduce a failure, long bodies cut in the middle.</summary>
     public string Describe()
     {
         var text = new StringBuilder()
             .Append($"{Route} [{Mutation}] {(MustFail ? "must fail" : "may pass")}: {Method} {Path}")
-            .Append($", Content-Type: {ContentType ?? "(none)"}, credential: {Credential}");
+            .Append($", Content-Type: {ContentType ?? "(none)"}, credential: {Credential}{(Chunked ? ", chunked" : "")}");
         if (Body is not null)
         {
             text.Append($", body ({Body.Length} bytes): {Preview(Body)}");
