@@ -22,10 +22,15 @@ public sealed class ApproveLoanRequestValidator : AbstractValidator<ApproveLoanR
             .Must(date => FieldRules.TryParsePastDate(date!, PartnerCalendar.Today(clock), out _))
             .WithMessage("contractDate must be a real date in dd/MM/yyyy, not in the future")
             .When(r => r.ContractDate is not null);
+        this.RefuseNulCharacters();
     }
 }
 
 public sealed class RejectLoanRequestValidator : AbstractValidator<RejectLoanRequest>
 {
-    public RejectLoanRequestValidator() => RuleFor(r => r.Reason).NotEmpty().MaximumLength(1024);
+    public RejectLoanRequestValidator()
+    {
+        RuleFor(r => r.Reason).NotEmpty().MaximumLength(1024);
+        this.RefuseNulCharacters();
+    }
 }

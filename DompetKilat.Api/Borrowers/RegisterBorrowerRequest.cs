@@ -31,5 +31,6 @@ public sealed class RegisterBorrowerRequestValidator : AbstractValidator<Registe
             .WithMessage("idNumber must be digits only, at most 16");
         RuleFor(r => r.BirthDate).NotEmpty().Must(d => FieldRules.TryParsePastDate(d!, PartnerCalendar.Today(clock), out _))
             .WithMessage("birthDate must be a real date in dd/MM/yyyy, not in the future");
+        this.RefuseNulCharacters();
     }
 }

@@ -1,3 +1,4 @@
+using DompetKilat.Api.Contract;
 using DompetKilat.Domain.Borrowers;
 using DompetKilat.Domain.Callbacks;
 using DompetKilat.Domain.Loans;
@@ -29,5 +30,6 @@ public sealed class CallbackBodyValidator : AbstractValidator<CallbackBody>
             history.RuleFor(h => h.TransactionTime).NotNull();
             history.RuleFor(h => h.PaymentAmount).NotNull().GreaterThan(0);
         });
+        this.RefuseNulCharacters();
     }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Npgsql;
@@ -21,6 +22,8 @@ internal sealed class ContractExceptionHandler(ILogger<ContractExceptionHandler>
             BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } =>
                 ContractResults.Invalid("body", "Content-Type must be application/json"),
             BadHttpRequestException => ContractResults.Invalid("body", "request body is missing or unreadable"),
+            InvalidOperationException when HasUnknownCharset(httpContext.Request) =>
+                ContractResults.Invalid("body", "Content-Type names a charset this service cannot read"),
             _ => null,
         };
 
@@ -55,6 +58,29 @@ internal sealed class ContractExceptionHandler(ILogger<ContractExceptionHandler>
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Reading a JSON body in a charset .NET does not know throws <see cref="InvalidOperationException"/>
+    /// rather than a bad-request exception; it is the caller's mistake, so <c>01</c>, not 500.
+    /// </summary>
+    private static bool HasUnknownCharset(HttpRequest request)
+    {
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
+            || type.Charset.ToString().Trim('"') is not { Length: > 0 } charset)
+        {
+            return false;
+        }
+
+        try
+        {
+            Encoding.GetEncoding(charset);
+            return false;
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
     }
 
     /// <summary>

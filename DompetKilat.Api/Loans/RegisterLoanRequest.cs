@@ -87,6 +87,7 @@ public sealed class RegisterLoanRequestValidator : AbstractValidator<RegisterLoa
 
         RuleFor(r => r.LoanData).NotNull().SetValidator(new LoanDataValidator()!);
         RuleFor(r => r.References).NotNull().SetValidator(new LoanReferencesValidator()!);
+        this.RefuseNulCharacters();
     }
 }
 
@@ -99,6 +100,7 @@ public sealed class LoanDataValidator : AbstractValidator<LoanDataRequest>
             .WithMessage("loanData.unit must be DAY, WEEK or MONTH");
         RuleFor(d => d.Amount).NotEmpty().Must(a => FieldRules.TryParseRupiah(a!, out _))
             .WithMessage("loanData.amount must be a positive whole rupiah amount as digits");
+        this.RefuseNulCharacters();
     }
 }
 
@@ -115,5 +117,6 @@ public sealed class LoanReferencesValidator : AbstractValidator<LoanReferencesRe
         RuleFor(r => r.BusinessProvince).NotEmpty().MaximumLength(200);
         RuleFor(r => r.BusinessOwnership).NotEmpty().MaximumLength(200);
         RuleFor(r => r.JobPosition).NotEmpty().MaximumLength(200);
+        this.RefuseNulCharacters();
     }
 }
