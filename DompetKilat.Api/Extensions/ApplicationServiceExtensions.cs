@@ -35,9 +35,9 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddValidatorsFromAssemblyContaining<RegisterBorrowerRequestValidator>(ServiceLifetime.Singleton);
         // Errors name fields as partners spell them: camelCase, dotted for nested objects (loanData.tenor).
         ValidatorOptions.Global.PropertyNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
+        ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
         // A missing field is reported once, and later rules of that field never see a null.
         ValidatorOptions.Global.DefaultRuleLevelCascadeMode = CascadeMode.Stop;
-        ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
 
         // Numbers stay numbers and strings stay strings (API-CONTRACT §1): the web defaults would read "2" as 2.
         builder.Services.Configure<JsonOptions>(options =>
