@@ -1,0 +1,391 @@
+#!/usr/bin/env bash
+# Benchmarks the whole system as ./run.sh runs it, but in Release with throw-away data: starts the
+# AppHost, seeds borrowers and approved loans through the Api, drives each workload with wrk for a
+# fixed time, measures the physical limit of the same PostgreSQL and Redis (pgbench,
+# redis-benchmark) at the same concurrency, prints one table, and stops everything it started.
+# Usage: ./bench.sh [--quick]      (--quick: a smoke run in under two minutes; figures are rough)
+# What each column means and the latest results: docs/benchmarks.md.
+set -euo pipefail
+cd "$(dirname "$0")"
+source eng/prepare.sh
+
+mode=full
+case "${1:-}" in
+  --quick) mode=quick ;;
+  "" | --full) ;;
+  *) echo "usage: ./bench.sh [--quick]" >&2; exit 2 ;;
+esac
+
+# Same concurrency for wrk, pgbench and redis-benchmark, so each ratio compares like with like.
+connections=16
+threads=2
+if [ "$mode" = quick ]; then
+  duration=3 warmup=1 hot=200 loans=200 backlog=2000 backlog_seconds=8 redis_requests=20000
+else
+  duration=30 warmup=5 hot=1000 loans=1000 backlog=20000 backlog_seconds=90 redis_requests=300000
+fi
+replay_share=0.2
+api=http://localhost:5100
+bench_dir=$PWD/eng/bench
+
+die() { echo "bench: $*" >&2; exit 1; }
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+ensure_apt_packages wrk:wrk pgbench:postgresql-client redis-benchmark:redis-tools bc:bc
+
+# The AppHost's ports are fixed by the launch profiles (Api 5100, worker 5101, dashboard 15000,
+# OTLP 19000); a ./run.sh or another bench already holding them would be measured instead of ours.
+for port in 5100 5101 15000 19000; do
+  if port_in_use "$port"; then die "port $port is in use (is ./run.sh or another bench running?); stop it first"; fi
+done
+
+build_solution Release
+apphost_environment
+
+# Everything the run starts keeps its files under run_dir (DCP's kubeconfig via TMPDIR, the
+# PostgreSQL cluster via DataStores__DataDirectory), so the leftover check below finds only ours.
+run_dir=$(mktemp -d "${TMPDIR:-/tmp}/dompetkilat-bench.XXXXXX")
+chmod 755 "$run_dir" # PostgreSQL runs as its own OS user and must reach its data directory inside
+apphost=
+
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  if [ -n "$apphost" ]; then
+    echo "==> stopping"
+    kill -TERM "$apphost" 2>/dev/null || true
+    wait_for_apphost_exit "$apphost"
+  fi
+  # DCP's controllers outlive the AppHost by a few seconds while they stop what they started.
+  for _ in $(seq 1 30); do
+    pgrep -f -- "$run_dir" >/dev/null || break
+    sleep 1
+  done
+  local leftover
+  leftover=$(pgrep -f -- "$run_dir" || true)
+  if [ -n "$leftover" ]; then
+    echo "bench: processes of this run were left behind; stopping them:" >&2
+    pgrep -af -- "$run_dir" >&2 || true
+    kill -TERM $leftover 2>/dev/null || true
+    status=1
+  fi
+  rm -rf "$run_dir"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'echo "bench: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# The bench chooses the PostgreSQL password (an Aspire parameter, normally generated) so pgbench and
+# psql can log in the same way the services do. It goes through env, not the AppHost's command line.
+pg_password=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+echo "==> starting the AppHost (Release, data in a throw-away directory)"
+(cd DompetKilat.AppHost && exec env TMPDIR="$run_dir" DataStores__Mode=Executable \
+  DataStores__DataDirectory="$run_dir/data" "Parameters__postgres-password=$pg_password" \
+  bin/Release/net10.0/DompetKilat.AppHost) >"$run_dir/apphost.log" 2>&1 &
+apphost=$!
+
+for _ in $(seq 1 180); do
+  kill -0 "$apphost" 2>/dev/null || { tail -n 30 "$run_dir/apphost.log" >&2; die "the AppHost exited"; }
+  curl -fsS -m 2 "$api/health" >/dev/null 2>&1 && break
+  sleep 1
+done
+curl -fsS -m 2 "$api/health" >/dev/null || die "the Api did not become healthy in 180 s"
+
+# ---- the processes this run started -------------------------------------------------------------
+
+# The orchestrator (DCP) detaches from the AppHost; it names the AppHost it watches.
+dcp=$(pgrep -f -- "dcp start-apiserver --monitor $apphost( |$)" | head -n 1)
+# find_process PATTERN: the process under the AppHost or DCP whose command line matches (ERE).
+find_process() {
+  ps -eo pid=,ppid=,args= | awk -v roots="$apphost $dcp" -v pattern="$1" '
+    BEGIN { split(roots, r, " "); for (i in r) mine[r[i]] = 1 }
+    { pid = $1; parent[pid] = $2; line = $0; sub(/^ *[0-9]+ +[0-9]+ /, "", line); args[pid] = line }
+    END {
+      for (pid in args) {
+        if (args[pid] !~ pattern) continue
+        for (p = pid; p > 1; p = parent[p]) if (p in mine) { print pid; exit }
+      }
+    }'
+}
+wait_for_process() {
+  local pid
+  for _ in $(seq 1 60); do
+    pid=$(find_process "$1")
+    [ -n "$pid" ] && { echo "$pid"; return; }
+    sleep 1
+  done
+  die "no process matching $1 started"
+}
+api_pid=$(wait_for_process "/DompetKilat\\.Api$")
+worker_pid=$(wait_for_process "/DompetKilat\\.CallbackWorker$")
+postmaster_pid=$(wait_for_process "^/usr/lib/postgresql/[0-9]+/bin/postgres -D ")
+redis_pid=$(wait_for_process "^redis-server ")
+
+# The addresses the Api itself uses for PostgreSQL and Redis (DCP's proxies), from its environment:
+# pgbench and redis-benchmark take the same path, so the limits include the same hops.
+api_setting() { tr '\0' '\n' <"/proc/$api_pid/environ" | sed -n "s/^$1=//p"; }
+pg_port=$(api_setting ConnectionStrings__dompetkilat | tr ';' '\n' | sed -n 's/^Port=//p')
+redis_port=$(api_setting ConnectionStrings__redis | sed 's/.*://')
+[ -n "$pg_port" ] && [ -n "$redis_port" ] || die "could not read the Api's connection strings"
+export PGPASSWORD=$pg_password PGHOST=localhost PGPORT=$pg_port PGUSER=postgres PGDATABASE=dompetkilat
+sql() { psql -X -q -At -v ON_ERROR_STOP=1 -c "$1"; }
+
+# ---- measurement helpers ----------------------------------------------------------------------
+
+clk_tck=$(getconf CLK_TCK)
+# cpu_ticks: CPU time used so far (clock ticks) by PostgreSQL (server and every backend, including
+# ended ones), Api, worker, Redis, the rest of the AppHost's tree (AppHost, DCP and its proxies,
+# dashboard), and the whole machine (which also covers wrk and anything else running).
+cpu_ticks() {
+  local busy
+  busy=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat)
+  cat /proc/[0-9]*/stat 2>/dev/null | awk -v pg="$postmaster_pid" -v api="$api_pid" -v wk="$worker_pid" \
+    -v rd="$redis_pid" -v roots="$apphost $dcp" -v busy="$busy" '
+    {
+      pid = $1; line = $0; sub(/^[0-9]+ \(.*\) /, "", line); split(line, f, " ")
+      parent[pid] = f[2]; ticks[pid] = f[12] + f[13]
+      if (pid == pg) ticks[pid] += f[14] + f[15] # backends that ended are counted in their parent
+    }
+    END {
+      split(roots, r, " "); for (i in r) infra[r[i]] = 1
+      for (pid in ticks) {
+        for (p = pid; p > 1; p = parent[p]) {
+          if (p == pg) { g["pg"] += ticks[pid]; break }
+          if (p == api) { g["api"] += ticks[pid]; break }
+          if (p == wk) { g["wk"] += ticks[pid]; break }
+          if (p == rd) { g["rd"] += ticks[pid]; break }
+          if (p in infra) { g["infra"] += ticks[pid]; break }
+        }
+      }
+      printf "%d %d %d %d %d %d\n", g["pg"], g["api"], g["wk"], g["rd"], g["infra"], busy
+    }'
+}
+now() { date +%s.%N; }
+
+# VmHWM is a process's peak resident memory; writing 5 to clear_refs resets it (Linux >= 4.0), so
+# each row shows the peak during its own workload rather than since start.
+reset_peaks() { for pid in "$api_pid" "$worker_pid"; do echo 5 >"/proc/$pid/clear_refs" 2>/dev/null || peaks_cumulative=1; done; }
+peak_mb() { awk '/^VmHWM/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
+peaks_cumulative=0
+
+# Each measured section: mark_start, the load, mark_end NAME ...; mark_end appends a result row.
+mark_start() { reset_peaks; cpu_before=$(cpu_ticks); t_before=$(now); }
+cores_since_mark() {
+  local after elapsed
+  after=$(cpu_ticks); elapsed=$(echo "$(now) - $t_before" | bc -l)
+  awk -v a="$cpu_before" -v b="$after" -v s="$elapsed" -v hz="$clk_tck" 'BEGIN {
+    split(a, x, " "); split(b, y, " "); known = 0
+    for (i = 1; i <= 5; i++) { c[i] = (y[i] - x[i]) / hz / s; known += c[i] }
+    other = (y[6] - x[6]) / hz / s - known; if (other < 0) other = 0
+    printf "%.1f/%.1f/%.1f/%.1f/%.1f/%.1f", c[1], c[2], c[3], c[4], c[5], other }'
+}
+results=$run_dir/results.tsv
+# row NAME RPS P50_MS P99_MS ERRORS APPLY_P50 APPLY_P99 LIMIT CORES [API_MB WORKER_MB]: one line of
+# the table; without the last two, the Api's and the worker's peaks since mark_start.
+row() {
+  local line=("$@")
+  [ ${#line[@]} -eq 11 ] || line+=("$(peak_mb "$api_pid")" "$(peak_mb "$worker_pid")")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${line[@]}" >>"$results"
+}
+
+# wrk_run SCRIPT ARGS...: one wrk run of the script (common.lua prepended); sets rps, p50, p99, errors.
+wrk_run() {
+  local script=$1 seconds=$2 out
+  shift 2
+  cat "$bench_dir/common.lua" "$bench_dir/$script" >"$run_dir/$script"
+  out=$(wrk -t "$threads" -c "$connections" -d "${seconds}s" --timeout 30s -s "$run_dir/$script" "$api" -- "$@")
+  local line
+  line=$(grep '^BENCH ' <<<"$out") || { echo "$out" >&2; die "wrk gave no result for $script"; }
+  eval "$(sed 's/^BENCH //' <<<"$line")" # requests= duration_us= p50_us= p99_us= status_errors= socket_errors=
+  rps=$(echo "scale=0; $requests * 1000000 / $duration_us" | bc)
+  p50=$(echo "scale=1; $p50_us / 1000" | bc)
+  p99=$(echo "scale=1; $p99_us / 1000" | bc)
+  errors=$((status_errors + socket_errors))
+}
+
+# wait_for_inbox: until the worker has applied every accepted callback (the next workload must not
+# share the machine with a draining worker).
+wait_for_inbox() {
+  for _ in $(seq 1 1200); do
+    [ "$(sql "SELECT count(*) FROM loan_callbacks WHERE state = 0")" = 0 ] && return
+    sleep 0.5
+  done
+  die "the worker did not drain the callback inbox in 10 minutes"
+}
+# apply_latency TAG: p50 and p99 (ms) of processed_at - accepted_at of the callbacks a run accepted.
+apply_latency() {
+  sql "SELECT coalesce(round(1000 * percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM processed_at - accepted_at)))::text, '-')
+            || ' ' || coalesce(round(1000 * percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM processed_at - accepted_at)))::text, '-')
+       FROM loan_callbacks WHERE transaction_id LIKE '$1-%' AND processed_at IS NOT NULL"
+}
+
+# curl_batch FILE: runs a curl config of many requests in parallel; fails unless every answer is 200.
+curl_batch() {
+  local codes
+  sed -i '$d' "$1" # the last stanza's "next" would announce a request that never comes
+  codes=$(curl -sS --no-progress-meter --parallel --parallel-max "$connections" -K "$1")
+  if grep -qv '^200$' <<<"$codes"; then die "seeding through the Api failed: $(sort <<<"$codes" | uniq -c | tr '\n' ' ')"; fi
+}
+# stanza URL BODY [HEADER]: one request of a curl config (a JSON body, quotes escaped for curl).
+stanza() {
+  printf 'url = "%s"\nheader = "Content-Type: application/json"\n' "$api$1"
+  [ -n "${3:-}" ] && printf 'header = "%s"\n' "$3"
+  printf 'data = "%s"\noutput = "/dev/null"\nwrite-out = "%%{http_code}\\n"\nnext\n' "${2//\"/\\\"}"
+}
+
+# ---- seed: the hot set of borrowers, and approved loans for the callbacks -----------------------
+
+echo "==> seeding $hot borrowers and $loans approved loans through the Api"
+small_photo="iVBORw0KGgoAAAANSUhEUgAAA+gAAAPoCAYAAABNo9TkAAAgAElEQVR4nOzd"
+for i in $(seq 1 "$hot"); do
+  nik=$(printf '3000%012d' "$i")
+  stanza /v1/borrower/register "{\"map\":\"PERSONAL_BORROWER\",\"productCode\":\"95\",\"phoneNumber\":\"$(printf '628000%08d' "$i")\",\"email\":\"b$nik@example.co.id\",\"fullName\":\"Budi Santoso\",\"idNumber\":\"$nik\",\"birthDate\":\"30/09/1999\"}"
+done >"$run_dir/seed-borrowers.cfg"
+curl_batch "$run_dir/seed-borrowers.cfg"
+
+for i in $(seq 1 "$loans"); do
+  nik=$(printf '3000%012d' "$i")
+  stanza /v1/loan/register "{\"map\":\"PERSONAL_BORROWER\",\"productCode\":\"95\",\"phoneNumber\":\"$(printf '628000%08d' "$i")\",\"email\":\"b$nik@example.co.id\",\"fullName\":\"Budi Santoso\",\"idNumber\":\"$nik\",\"gender\":\"L\",\"birthPlace\":\"Jakarta\",\"birthDate\":\"30/09/1999\",\"officeName\":\"PT ABC\",\"startDate\":\"15/04/2001\",\"address\":\"Jl Merdeka No. 20\",\"village\":\"Kampung Jawa\",\"subdistrict\":\"Tanah Abang\",\"city\":\"Jakarta Pusat\",\"province\":\"DKI Jakarta\",\"postalCode\":\"10250\",\"plafons\":\"1000000\",\"job\":\"Karyawan Swasta\",\"jobType\":\"Perantara Keuangan\",\"jobOnline\":\"Berbasis Internet / online\",\"income\":\"Rp 5.934.041 - Rp 11.868.080\",\"homeOwnership\":\"MILIK SENDIRI\",\"emergencyContactRelationship\":\"Saudara\",\"emergencyContactName\":\"Banu\",\"emergencyContactNumber\":\"6281234567892\",\"religion\":\"Islam\",\"maritalStatus\":\"BELUM KAWIN\",\"education\":\"SARJANA\",\"motherMaidenName\":\"Shizuka\",\"bankName\":\"BANK SINARMAS\",\"bankAccountNumber\":\"007812342\",\"asset\":\"Rp 50.000.001 - Rp 500.000.000\",\"familyCard\":\"123123123123123\",\"workExperience\":\"> 3 Tahun\",\"fotoKtp\":\"$small_photo\",\"fotoSelfie\":\"$small_photo\",\"loanData\":{\"tenor\":2,\"unit\":\"MONTH\",\"amount\":\"1000000\"},\"references\":{\"interest\":\"1.0\",\"businessAddress\":\"Jl. Kyai Tapa\",\"businessVillage\":\"Grogol\",\"businessSubdistrict\":\"Grogol Petamburan\",\"businessCity\":\"Jakarta Barat\",\"businessProvince\":\"DKI Jakarta\",\"businessOwnership\":\"MILIK SENDIRI\",\"npwp\":\"123456789012345\",\"jobPosition\":\"Staff Akunting\"}}"
+done >"$run_dir/seed-loans.cfg"
+curl_batch "$run_dir/seed-loans.cfg"
+
+# Approve each seeded loan with a loanCode the callback script can compute: LCB + the borrower's index.
+sql "SELECT l.id, substr(b.id_number, 5)::int FROM loans l JOIN borrowers b ON b.id = l.borrower_id" |
+  while IFS='|' read -r id i; do
+    stanza "/v1/admin/loan/$id/approve" "$(printf '{"loanCode":"LCB%06d","contractNo":"C-%d","contractDate":"11/01/2022"}' "$i" "$i")" \
+      "X-Api-Key: dev-admin-key-change-me"
+  done >"$run_dir/seed-approve.cfg"
+curl_batch "$run_dir/seed-approve.cfg"
+
+# Two different ~150 KB base64 photos: random bytes behind a JPEG header, as incompressible as real ones.
+for photo in ktp selfie; do
+  { printf '\xff\xd8\xff\xe0'; head -c 112000 /dev/urandom; } | base64 -w0 >"$run_dir/$photo.b64"
+done
+
+# ---- workloads through the Api ------------------------------------------------------------------
+
+echo "==> workloads ($mode: ${warmup}s warm-up + ${duration}s each, $connections connections)"
+: >"$results"
+
+echo "    borrower registration"
+wrk_run register.lua "$warmup" 1
+mark_start
+wrk_run register.lua "$duration" 2
+row "borrower registration" "$rps" "$p50" "$p99" "$errors" - - insert "$(cores_since_mark)"
+
+echo "    borrower profile reads"
+wrk_run read.lua "$warmup" "$hot"
+mark_start
+wrk_run read.lua "$duration" "$hot"
+row "borrower profile read" "$rps" "$p50" "$p99" "$errors" - - read "$(cores_since_mark)"
+
+echo "    loan applications (2 x 150 KB photos)"
+wrk_run loan.lua "$warmup" "$hot" "$run_dir/ktp.b64" "$run_dir/selfie.b64"
+mark_start
+wrk_run loan.lua "$duration" "$hot" "$run_dir/ktp.b64" "$run_dir/selfie.b64"
+row "loan application" "$rps" "$p50" "$p99" "$errors" - - insert "$(cores_since_mark)"
+
+# callbacks KIND TAG SECONDS [RATE]: one callback run; a row covers the worker applying what it
+# accepted, so the row's CPU and peaks include the drain.
+callbacks() {
+  wrk_run callback.lua "$3" "$1" "$2" "$loans" "$threads" "$replay_share" "${4:-0}" 0
+  wait_for_inbox
+}
+echo "    disbursement callbacks (20% replays)"
+callbacks disburse wd "$warmup"
+mark_start
+callbacks disburse d "$duration"
+disburse_rps=$rps
+row "disbursement callback" "$rps" "$p50" "$p99" "$errors" $(apply_latency d) insert "$(cores_since_mark)"
+
+echo "    repayment callbacks (20% replays)"
+callbacks repay wr "$warmup"
+mark_start
+callbacks repay r "$duration"
+repay_rps=$rps
+row "repayment callback" "$rps" "$p50" "$p99" "$errors" $(apply_latency r) insert "$(cores_since_mark)"
+
+# Backlog: $backlog unique callbacks as fast as the Api takes them; then how long until the worker
+# has applied them all, against how long the Api took to accept them.
+echo "    backlog of $backlog callbacks"
+mark_start
+BENCH_LIMITED=1 wrk_run callback.lua "$backlog_seconds" mixed bk "$loans" "$threads" 0 0 "$backlog"
+wait_for_inbox
+read -r backlog_rows accept_s drain_s < <(sql "SELECT count(*),
+    round(extract(epoch FROM max(accepted_at) - min(accepted_at))::numeric, 2),
+    round(extract(epoch FROM max(processed_at) - min(accepted_at))::numeric, 2)
+  FROM loan_callbacks WHERE transaction_id LIKE 'bk-%'" | tr '|' ' ')
+drain_rps=$(echo "scale=0; $backlog_rows / $drain_s" | bc)
+row "backlog (accept rate)" "$rps" "$p50" "$p99" "$errors" $(apply_latency bk) insert "$(cores_since_mark)"
+
+# The highest sustainable callback rate: what the Api accepts closed-loop, unless the worker
+# applies more slowly than that (then the backlog would grow without end).
+sustainable=$(printf '%s\n' "$disburse_rps" "$repay_rps" "$drain_rps" | sort -n | head -n 1)
+half=$((sustainable / 2))
+for paced in "sustainable:$sustainable:s1" "half:$half:s2"; do
+  IFS=: read -r label rate tag <<<"$paced"
+  echo "    callbacks paced at $rate/s ($label)"
+  callbacks mixed "w$tag" "$warmup" "$rate"
+  mark_start
+  BENCH_PACED=1 callbacks mixed "$tag" "$duration" "$rate"
+  row "callbacks @ $rate/s ($label)" "$rps" "$p50" "$p99" "$errors" $(apply_latency "$tag") - "$(cores_since_mark)"
+done
+
+# ---- the physical limit: the same PostgreSQL and Redis, the same concurrency ------------------
+
+echo "==> physical limit (pgbench, redis-benchmark)"
+sql "CREATE TABLE bench_borrowers (LIKE borrowers INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING INDEXES);
+     CREATE SEQUENCE bench_borrowers_seq;"
+# pgbench_run NAME SCRIPT [-D ...]: sets rps, p50, p99, errors from pgbench's per-transaction log.
+pgbench_run() {
+  local name=$1 script=$2 out
+  shift 2
+  rm -f "$run_dir/pgbench-$name".*
+  out=$(cd "$run_dir" && pgbench -n -M extended -c "$connections" -j "$threads" -T "$duration" \
+    -f "$bench_dir/$script" "$@" --log --log-prefix="pgbench-$name" 2>&1) || { echo "$out" >&2; die "pgbench $name failed"; }
+  rps=$(sed -n 's/^tps = \([0-9]*\).*/\1/p' <<<"$out" | head -n 1)
+  read -r p50 p99 < <(cat "$run_dir/pgbench-$name".* | awk '{ print $3 }' | sort -n |
+    awk '{ v[NR] = $1 } END { printf "%.1f %.1f\n", v[int(NR * 0.50) + 1] / 1000, v[int(NR * 0.99) + 1] / 1000 }')
+  errors=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' <<<"$out")
+}
+mark_start
+pgbench_run insert pg-insert.sql
+limit_insert=$rps
+row "LIMIT pg single-row insert" "$rps" "$p50" "$p99" "${errors:-0}" - - - "$(cores_since_mark)" - -
+mark_start
+pgbench_run read pg-read.sql -D "hot=$hot"
+limit_read=$rps
+row "LIMIT pg unique-index read" "$rps" "$p50" "$p99" "${errors:-0}" - - - "$(cores_since_mark)" - -
+
+# The duplicate check is one GET per callback (and a SET per accepted one).
+mark_start
+redis_out=$(redis-benchmark -h 127.0.0.1 -p "$redis_port" -c "$connections" -n "$redis_requests" -r 100000 -t get,set --csv)
+redis_cores=$(cores_since_mark)
+while IFS=, read -r test rps_ avg min p50_ p95 p99_ max; do
+  test=${test//\"/}
+  [ "$test" = GET ] || [ "$test" = SET ] || continue
+  row "LIMIT redis $test" "${rps_//\"/}" "${p50_//\"/}" "${p99_//\"/}" 0 - - - "$redis_cores" - -
+done <<<"$redis_out"
+
+# ---- the table ----------------------------------------------------------------------------------
+
+echo
+echo "DompetKilat benchmark ($mode) $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1),"\
+  "$(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM; load generator and system on the same machine"
+echo "wrk/pgbench/redis-benchmark: $connections connections, $threads threads; ${duration}s per workload after ${warmup}s warm-up"
+printf '%-34s %8s %8s %8s %6s %9s %9s %7s %7s %7s  %s\n' workload "req/s" "p50 ms" "p99 ms" errors \
+  "apply p50" "apply p99" "Api MB" "wkr MB" "/limit" "cores pg/api/wkr/redis/aspire/other"
+while IFS=$'\t' read -r name rps p50 p99 errors ap50 ap99 limit cores api_mb worker_mb; do
+  case $limit in
+    insert) ratio=$(echo "scale=0; 100 * $rps / $limit_insert" | bc)% ;;
+    read) ratio=$(echo "scale=0; 100 * $rps / $limit_read" | bc)% ;;
+    *) ratio=- ;;
+  esac
+  printf '%-34s %8s %8s %8s %6s %9s %9s %7s %7s %7s  %s\n' "$name" "$rps" "$p50" "$p99" "$errors" \
+    "$ap50" "$ap99" "${api_mb:-?}" "${worker_mb:-?}" "$ratio" "$cores"
+done <"$results"
+echo "backlog: $backlog_rows callbacks accepted in ${accept_s}s; all applied ${drain_s}s after the first was accepted (worker ~${drain_rps}/s)"
+echo "sustainable callback rate: $sustainable/s (lowest of disbursement, repayment and worker drain rates); half: $half/s"
+[ "$peaks_cumulative" = 0 ] || echo "note: could not reset peak memory (not root?); memory columns are peaks since start"

@@ -1,0 +1,74 @@
+-- The lender's callbacks for the loans bench.sh approved (loanCode LCB + 6-digit index).
+-- Every request carries a new transactionId (tag-thread-counter, so bench.sh can find this run's
+-- rows in loan_callbacks), except a share of replays: an earlier request of the same thread sent
+-- again byte for byte, as a lender retrying after a timeout would.
+-- Each thread owns the loans whose index falls to it, so its repayment snapshots of a loan count up
+-- (1, 2, 3 ... payments) the way a lender's do.
+-- args: kind (disburse | repay | mixed), tag, loans, threads, replay share (0-1),
+--       rate per second for the whole run (0 = as fast as the connections go),
+--       unique callbacks for the whole run (0 = unlimited; then the thread stops)
+
+function init(args)
+  kind, tag = args[1], args[2]
+  loans, threads = tonumber(args[3]), tonumber(args[4])
+  replay_share = tonumber(args[5])
+  rate = tonumber(args[6]) / threads
+  limit = math.ceil(tonumber(args[7]) / threads)
+  math.randomseed(tid * 7919 + os.time())
+  n, answered = 0, 0
+  sent = {}       -- ring of recent requests, for replays
+  paid = {}       -- payments so far per loan (this thread's loans only)
+end
+
+local function history(k)
+  -- One payment a week from 2021-10-25, in the reference's ISO-8601 shape.
+  return string.format('{"transactionTime":"%s","paymentAmount":250000}',
+    os.date("!%Y-%m-%dT%H:%M:%S.921Z", 1635175216 + k * 7 * 86400))
+end
+
+local function new_callback()
+  n = n + 1
+  -- A loan index this thread owns: tid, tid + threads, tid + 2*threads ...
+  local i = tid + threads * math.random(0, math.floor((loans - tid) / threads))
+  local repay = kind == "repay" or (kind == "mixed" and math.random() < 0.5)
+  local k = 0
+  if repay then
+    k = (paid[i] or 0) + 1
+    paid[i] = k
+  end
+  local histories = "null"
+  if k > 0 then
+    local parts = {}
+    for j = 1, k do parts[j] = history(j) end
+    histories = "[" .. table.concat(parts, ",") .. "]"
+  end
+  local body = string.format(
+    '{"transactionId":"%s-%d-%d","loanCode":"LCB%06d","bankCode":"BNI","paymentAccountNumber":"8808999966040139",' ..
+    '"status":"active","loanAmount":100000000,"loanAmountPaid":%d,"tenor":52,"tenorUnit":"week","numberOfPay":%d,"histories":%s}',
+    tag, tid, n, i, 250000 * k, k, histories)
+  local path = repay and "/v1/callback/loan/repayment" or "/v1/loan/disburse"
+  local req = wrk.format("POST", path, headers, body)
+  sent[(n - 1) % 1000 + 1] = req
+  return req
+end
+
+function request()
+  if n > 0 and (math.random() < replay_share or (limit > 0 and n >= limit)) then
+    -- A replay; also what a thread sends once it reached its limit, so in-flight connections add no new rows.
+    return sent[math.random(1, math.min(n, 1000))]
+  end
+  return new_callback()
+end
+
+-- wrk looks for delay() and response() when it loads the script, before init() sees the
+-- arguments, so bench.sh says through the environment which of them this run needs.
+if os.getenv("BENCH_PACED") == "1" then
+  function delay() return paced_delay(rate) end
+end
+
+if os.getenv("BENCH_LIMITED") == "1" then
+  function response(status, headers, body)
+    answered = answered + 1
+    if answered >= limit then wrk.thread:stop() end
+  end
+end
