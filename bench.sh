@@ -4,6 +4,7 @@
 # fixed time, measures the physical limit of the same PostgreSQL and Redis (pgbench,
 # redis-benchmark) at the same concurrency, prints one table, and stops everything it started.
 # Usage: ./bench.sh [--quick]      (--quick: a smoke run in under two minutes; figures are rough)
+#        BENCH_TRACE_SAMPLE_RATIO=1 ./bench.sh   (trace every request, as ./run.sh does; default 0.1)
 # What each column means and the latest results: docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -25,7 +26,11 @@ else
   duration=30 warmup=5 hot=1000 loans=1000 backlog=20000 backlog_seconds=90 redis_requests=300000
 fi
 replay_share=0.2
+# The Api's launch-profile address, where the orchestrator's proxy listens; the workloads go to the
+# Api's own port instead (below), as a production load balancer would.
 api=http://localhost:5100
+# Traces are sampled as in production (docs/benchmarks.md has what tracing every request costs).
+trace_sample_ratio=${BENCH_TRACE_SAMPLE_RATIO:-0.1}
 bench_dir=$PWD/eng/bench
 
 die() { echo "bench: $*" >&2; exit 1; }
@@ -83,6 +88,7 @@ pg_password=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
 echo "==> starting the AppHost (Release, data in a throw-away directory)"
 (cd DompetKilat.AppHost && exec env TMPDIR="$run_dir" DataStores__Mode=Executable \
   DataStores__DataDirectory="$run_dir/data" "Parameters__postgres-password=$pg_password" \
+  Telemetry__TraceSampleRatio="$trace_sample_ratio" \
   bin/Release/net10.0/DompetKilat.AppHost) >"$run_dir/apphost.log" 2>&1 &
 apphost=$!
 
@@ -122,6 +128,11 @@ api_pid=$(wait_for_process "/DompetKilat\\.Api$")
 worker_pid=$(wait_for_process "/DompetKilat\\.CallbackWorker$")
 postmaster_pid=$(wait_for_process "^/usr/lib/postgresql/[0-9]+/bin/postgres -D ")
 redis_pid=$(wait_for_process "^redis-server ")
+
+# Kestrel's own address, behind the orchestrator's development proxy: that proxy is not part of a
+# deployment, and on two cores it would take CPU the Api needs.
+api=$(tr '\0' '\n' <"/proc/$api_pid/environ" | sed -n 's/^ASPNETCORE_URLS=//p' | cut -d';' -f1)
+[ -n "$api" ] || die "could not read the Api's own address"
 
 # The addresses the Api itself uses for PostgreSQL and Redis (DCP's proxies), from its environment:
 # pgbench and redis-benchmark take the same path, so the limits include the same hops.
@@ -374,7 +385,8 @@ done <<<"$redis_out"
 echo
 echo "DompetKilat benchmark ($mode) $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1),"\
   "$(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM; load generator and system on the same machine"
-echo "wrk/pgbench/redis-benchmark: $connections connections, $threads threads; ${duration}s per workload after ${warmup}s warm-up"
+echo "wrk/pgbench/redis-benchmark: $connections connections, $threads threads; ${duration}s per workload after ${warmup}s warm-up;"\
+  "traces sampled at $trace_sample_ratio"
 printf '%-34s %8s %8s %8s %6s %9s %9s %7s %7s %7s  %s\n' workload "req/s" "p50 ms" "p99 ms" errors \
   "apply p50" "apply p99" "Api MB" "wkr MB" "/limit" "cores pg/api/wkr/redis/aspire/other"
 while IFS=$'\t' read -r name rps p50 p99 errors ap50 ap99 limit cores api_mb worker_mb; do

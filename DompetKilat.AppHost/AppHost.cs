@@ -1,3 +1,4 @@
+using DompetKilat.AppHost;
 using DompetKilat.AppHost.DataStores;
 using Microsoft.Extensions.Configuration;
 
@@ -19,7 +20,8 @@ var api = builder.AddProject<Projects.DompetKilat_Api>("api")
     .WithEnvironment("Admin__ApiKey", adminApiKey)
     .WithEnvironment("Encryption__Keys__primary", fieldEncryptionKey)
     .WithEnvironment("Encryption__ActiveKey", "primary")
-    .WithHttpHealthCheck("/health");
+    .WithHttpHealthCheck("/health")
+    .WithTraceSampling(builder.Configuration);
 
 // Settings under "Api" in the AppHost's configuration become the Api's own (Api__RateLimits__...),
 // so a benchmark, a drill or a test can tune the Api without editing it.
@@ -38,6 +40,7 @@ builder.AddProject<Projects.DompetKilat_CallbackWorker>("callback-worker")
     .WaitForCompletion(migrations)
     .WithEnvironment("Encryption__Keys__primary", fieldEncryptionKey)
     .WithEnvironment("Encryption__ActiveKey", "primary")
-    .WithHttpHealthCheck("/health");
+    .WithHttpHealthCheck("/health")
+    .WithTraceSampling(builder.Configuration);
 
 builder.Build().Run();
