@@ -82,21 +82,14 @@ public static class BorrowerEndpoints
     public static async Task<Results<Ok<ApiResponse<BorrowerProfile>>, JsonHttpResult<ApiResponse<ErrorData>>>> GetBorrower(
         string idNumber, [AsParameters] BorrowerServices services, CancellationToken cancellationToken)
     {
-        var borrower = await services.Db.Borrowers.AsNoTracking()
-            .Include(b => b.Product)
-            .SingleOrDefaultAsync(b => b.IdNumber == idNumber, cancellationToken);
-
-        if (borrower is null)
+        var profile = await BorrowerProfileQuery.FindAsync(services.Db, idNumber, cancellationToken);
+        if (profile is null)
         {
             // The partner reference's own wording, NIK included: the caller sent it.
             return ContractResults.NotFound($"IdNumber {idNumber} record not found");
         }
 
-        var latestLoan = await services.Db.Loans.AsNoTracking()
-            .Where(l => l.BorrowerId == borrower.Id)
-            .OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id)
-            .FirstOrDefaultAsync(cancellationToken);
-        return ContractResults.Success(BorrowerProfile.From(borrower, latestLoan));
+        return ContractResults.Success(BorrowerProfile.From(profile));
     }
 }
 

@@ -119,13 +119,14 @@ public sealed record BorrowerProfile(
     ProfileLoanData? LoanData,
     ProfileReferences? References)
 {
-    public static BorrowerProfile From(Borrower borrower, Loan? latestLoan)
+    public static BorrowerProfile From(BorrowerProfileRow profile)
     {
+        var (borrower, productCode, latestLoan) = profile;
         var personal = borrower.PersonalDetails;
         var job = borrower.Job;
         var contact = borrower.EmergencyContact;
         return new(
-            borrower.BorrowerType, borrower.Product?.Code ?? "", borrower.PhoneNumber, borrower.IdNumber, borrower.Email,
+            borrower.BorrowerType, productCode, borrower.PhoneNumber, borrower.IdNumber, borrower.Email,
             borrower.FullName, personal?.Gender ?? "", FieldRules.FormatContractDate(borrower.BirthDate),
             personal?.BirthPlace ?? "", job?.OfficeName ?? "",
             job is null ? "" : FieldRules.FormatContractDate(job.StartDate),
@@ -146,7 +147,7 @@ public sealed record BorrowerProfile(
 /// <summary><c>loanData</c> of the profile: amounts as digit strings, as the partner reference shows.</summary>
 public sealed record ProfileLoanData(int Tenor, string Unit, string Amount, string ContractNo, string? ContractDate)
 {
-    public static ProfileLoanData From(Loan loan) => new(
+    public static ProfileLoanData From(LatestLoanTerms loan) => new(
         loan.Tenor, loan.TenorUnit, loan.Amount.ToString(CultureInfo.InvariantCulture), loan.ContractNo,
         loan.ContractDate is { } date ? FieldRules.FormatContractDate(date) : null);
 }
@@ -155,7 +156,7 @@ public sealed record ProfileReferences(
     string Interest, string BusinessAddress, string BusinessVillage, string BusinessSubdistrict, string BusinessCity,
     string BusinessProvince, string BusinessOwnership, string Npwp, string JobPosition)
 {
-    public static ProfileReferences From(Loan loan) => new(
+    public static ProfileReferences From(LatestLoanTerms loan) => new(
         loan.Interest, loan.References.BusinessAddress, loan.References.BusinessVillage,
         loan.References.BusinessSubdistrict, loan.References.BusinessCity, loan.References.BusinessProvince,
         loan.References.BusinessOwnership, loan.References.Npwp, loan.References.JobPosition);
