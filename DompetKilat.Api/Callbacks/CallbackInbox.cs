@@ -30,18 +30,14 @@ public sealed class CallbackInbox(LendingDbContext db, CallbackDeduplication ded
             return Replay(kind, known == fingerprint);
         }
 
-        var loanId = await db.Loans.Where(l => l.LoanCode == body.LoanCode && l.LoanCode != "")
-            .Select(l => (long?)l.Id).SingleOrDefaultAsync(cancellationToken);
-        if (loanId is null)
-        {
-            return CallbackAcceptance.UnknownLoan;
-        }
-
+        // The loan lookup rides in the insert: one round trip for the common case, a new callback
+        // for a known loan. No row back means a replay that raced past Redis, or an unknown loan.
         var acceptedAt = clock.GetUtcNow().UtcDateTime;
         var traceParent = Activity.Current?.Id;
         var inserted = await db.Database.SqlQuery<long>($"""
             INSERT INTO loan_callbacks (transaction_id, loan_id, kind, payload, fingerprint, state, attempts, accepted_at, trace_parent)
-            VALUES ({transactionId}, {loanId}, {(short)kind}, {payload}::jsonb, {fingerprint}, 0, 0, {acceptedAt}, {traceParent})
+            SELECT {transactionId}, l.id, {(short)kind}, {payload}::jsonb, {fingerprint}, 0, 0, {acceptedAt}, {traceParent}
+            FROM loans l WHERE l.loan_code = {body.LoanCode} AND l.loan_code <> ''
             ON CONFLICT (transaction_id) DO NOTHING
             RETURNING id AS "Value"
             """).ToListAsync(cancellationToken);
@@ -54,7 +50,12 @@ public sealed class CallbackInbox(LendingDbContext db, CallbackDeduplication ded
         }
 
         var stored = await db.LoanCallbacks.Where(c => c.TransactionId == transactionId)
-            .Select(c => c.Fingerprint).SingleAsync(cancellationToken);
+            .Select(c => c.Fingerprint).SingleOrDefaultAsync(cancellationToken);
+        if (stored is null)
+        {
+            return CallbackAcceptance.UnknownLoan;
+        }
+
         deduplication.Remember(transactionId, stored);
         return Replay(kind, stored == fingerprint);
     }
