@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -50,15 +51,36 @@ public sealed class FieldProtector
 
     public ValueConverter<string, string> Converter => new(plain => Protect(plain), stored => Unprotect(stored));
 
+    // Photos run to hundreds of kilobytes, so each direction works in pooled buffers (cleared on
+    // return: they held personal data) and allocates only the string it returns.
     public string Protect(string plain)
     {
-        var plainBytes = Encoding.UTF8.GetBytes(plain);
-        var sealedBytes = new byte[NonceSize + plainBytes.Length + TagSize];
-        var nonce = sealedBytes.AsSpan(0, NonceSize);
-        RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(keys[activeKey], TagSize);
-        aes.Encrypt(nonce, plainBytes, sealedBytes.AsSpan(NonceSize, plainBytes.Length), sealedBytes.AsSpan(NonceSize + plainBytes.Length), Encoding.UTF8.GetBytes(activeKey));
-        return $"{Prefix}{activeKey}:{Convert.ToBase64String(sealedBytes)}";
+        var plainLength = Encoding.UTF8.GetByteCount(plain);
+        var sealedLength = NonceSize + plainLength + TagSize;
+        var buffer = ArrayPool<byte>.Shared.Rent(plainLength + sealedLength);
+        try
+        {
+            var plainBytes = buffer.AsSpan(0, plainLength);
+            var sealedBytes = buffer.AsSpan(plainLength, sealedLength);
+            Encoding.UTF8.GetBytes(plain, plainBytes);
+            RandomNumberGenerator.Fill(sealedBytes[..NonceSize]);
+            using (var aes = new AesGcm(keys[activeKey], TagSize))
+            {
+                aes.Encrypt(sealedBytes[..NonceSize], plainBytes, sealedBytes.Slice(NonceSize, plainLength),
+                    sealedBytes[(NonceSize + plainLength)..], Encoding.UTF8.GetBytes(activeKey));
+            }
+
+            var header = $"{Prefix}{activeKey}:";
+            return string.Create(header.Length + ((sealedLength + 2) / 3 * 4), (header, buffer, plainLength, sealedLength), static (chars, state) =>
+            {
+                state.header.CopyTo(chars);
+                Convert.TryToBase64Chars(state.buffer.AsSpan(state.plainLength, state.sealedLength), chars[state.header.Length..], out _);
+            });
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+        }
     }
 
     public string Unprotect(string stored)
@@ -70,12 +92,31 @@ public sealed class FieldProtector
 
         var separator = stored.IndexOf(':', Prefix.Length);
         var keyId = stored[Prefix.Length..separator];
-        var sealedBytes = Convert.FromBase64String(stored[(separator + 1)..]);
-        var plainLength = sealedBytes.Length - NonceSize - TagSize;
-        var plainBytes = new byte[plainLength];
-        using var aes = new AesGcm(keys.TryGetValue(keyId, out var key) ? key : throw new CryptographicException($"Encryption key '{keyId}' is not configured."), TagSize);
-        aes.Decrypt(sealedBytes.AsSpan(0, NonceSize), sealedBytes.AsSpan(NonceSize, plainLength), sealedBytes.AsSpan(NonceSize + plainLength), plainBytes, Encoding.UTF8.GetBytes(keyId));
-        return Encoding.UTF8.GetString(plainBytes);
+        var key = keys.TryGetValue(keyId, out var found) ? found : throw new CryptographicException($"Encryption key '{keyId}' is not configured.");
+        var encoded = stored.AsSpan(separator + 1);
+        var buffer = ArrayPool<byte>.Shared.Rent(encoded.Length / 4 * 3 * 2);
+        try
+        {
+            if (!Convert.TryFromBase64Chars(encoded, buffer, out var sealedLength) || sealedLength < NonceSize + TagSize)
+            {
+                throw new CryptographicException("An encrypted field is not valid base64.");
+            }
+
+            var plainLength = sealedLength - NonceSize - TagSize;
+            var sealedBytes = buffer.AsSpan(0, sealedLength);
+            var plainBytes = buffer.AsSpan(sealedLength, plainLength);
+            using (var aes = new AesGcm(key, TagSize))
+            {
+                aes.Decrypt(sealedBytes[..NonceSize], sealedBytes.Slice(NonceSize, plainLength), sealedBytes[(NonceSize + plainLength)..],
+                    plainBytes, Encoding.UTF8.GetBytes(keyId));
+            }
+
+            return Encoding.UTF8.GetString(plainBytes);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+        }
     }
 
     /// <summary>For a service that never touches encrypted fields (the migrations step): any attempt fails loudly.</summary>
