@@ -6,7 +6,7 @@
 # Usage: ./bench.sh [--quick]      (--quick: a smoke run in under two minutes; figures are rough)
 #        BENCH_TRACE_SAMPLE_RATIO=1 ./bench.sh   (trace every request, as ./run.sh does; default 0.1)
 # What each column means and the latest results: docs/benchmarks.md.
-set -euo pipefail
+set -eEuo pipefail # -E: the ERR trap below also reports failures inside functions
 cd "$(dirname "$0")"
 source eng/prepare.sh
 
@@ -152,7 +152,8 @@ clk_tck=$(getconf CLK_TCK)
 cpu_ticks() {
   local busy
   busy=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat)
-  cat /proc/[0-9]*/stat 2>/dev/null | awk -v pg="$postmaster_pid" -v api="$api_pid" -v wk="$worker_pid" \
+  # A process may end between the glob and the read; cat then fails, which must not end the bench.
+  { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v pg="$postmaster_pid" -v api="$api_pid" -v wk="$worker_pid" \
     -v rd="$redis_pid" -v roots="$apphost $dcp" -v busy="$busy" '
     {
       pid = $1; line = $0; sub(/^[0-9]+ \(.*\) /, "", line); split(line, f, " ")
