@@ -35,18 +35,20 @@ public sealed class FieldProtector
     private const int NonceSize = 12;
     private const int TagSize = 16;
 
-    private readonly Dictionary<string, byte[]> keys;
-    private readonly string activeKey;
+    private readonly Dictionary<string, KeyMaterial> keys;
+    private readonly KeyMaterial activeKey;
+    private readonly string activeHeader;
 
     public FieldProtector(FieldEncryptionOptions options)
     {
-        keys = options.Keys.ToDictionary(k => k.Key, k => Convert.FromBase64String(k.Value));
-        if (keys.Values.Any(k => k.Length != 32) || !keys.ContainsKey(options.ActiveKey))
+        keys = options.Keys.ToDictionary(k => k.Key, k => new KeyMaterial(Convert.FromBase64String(k.Value), Encoding.UTF8.GetBytes(k.Key)));
+        if (keys.Values.Any(k => k.Key.Length != 32) || !keys.TryGetValue(options.ActiveKey, out var active))
         {
             throw new InvalidOperationException("Encryption:Keys must hold 32-byte base64 keys and Encryption:ActiveKey must name one of them.");
         }
 
-        activeKey = options.ActiveKey;
+        activeKey = active;
+        activeHeader = $"{Prefix}{options.ActiveKey}:";
     }
 
     public ValueConverter<string, string> Converter => new(plain => Protect(plain), stored => Unprotect(stored));
@@ -64,14 +66,13 @@ public sealed class FieldProtector
             var sealedBytes = buffer.AsSpan(plainLength, sealedLength);
             Encoding.UTF8.GetBytes(plain, plainBytes);
             RandomNumberGenerator.Fill(sealedBytes[..NonceSize]);
-            using (var aes = new AesGcm(keys[activeKey], TagSize))
+            using (var aes = new AesGcm(activeKey.Key, TagSize))
             {
                 aes.Encrypt(sealedBytes[..NonceSize], plainBytes, sealedBytes.Slice(NonceSize, plainLength),
-                    sealedBytes[(NonceSize + plainLength)..], Encoding.UTF8.GetBytes(activeKey));
+                    sealedBytes[(NonceSize + plainLength)..], activeKey.AssociatedData);
             }
 
-            var header = $"{Prefix}{activeKey}:";
-            return string.Create(header.Length + ((sealedLength + 2) / 3 * 4), (header, buffer, plainLength, sealedLength), static (chars, state) =>
+            return string.Create(activeHeader.Length + ((sealedLength + 2) / 3 * 4), (header: activeHeader, buffer, plainLength, sealedLength), static (chars, state) =>
             {
                 state.header.CopyTo(chars);
                 Convert.TryToBase64Chars(state.buffer.AsSpan(state.plainLength, state.sealedLength), chars[state.header.Length..], out _);
@@ -105,10 +106,10 @@ public sealed class FieldProtector
             var plainLength = sealedLength - NonceSize - TagSize;
             var sealedBytes = buffer.AsSpan(0, sealedLength);
             var plainBytes = buffer.AsSpan(sealedLength, plainLength);
-            using (var aes = new AesGcm(key, TagSize))
+            using (var aes = new AesGcm(key.Key, TagSize))
             {
                 aes.Decrypt(sealedBytes[..NonceSize], sealedBytes.Slice(NonceSize, plainLength), sealedBytes[(NonceSize + plainLength)..],
-                    plainBytes, Encoding.UTF8.GetBytes(keyId));
+                    plainBytes, key.AssociatedData);
             }
 
             return Encoding.UTF8.GetString(plainBytes);
@@ -123,4 +124,7 @@ public sealed class FieldProtector
     public static ValueConverter<string, string> Unavailable { get; } = new(value => Refuse(value), value => Refuse(value));
 
     private static string Refuse(string value) => throw new InvalidOperationException("This service has no field encryption keys.");
+
+    /// <summary>A key and its id as bytes: the id is the associated data, so a value cannot be opened as another key's.</summary>
+    private sealed record KeyMaterial(byte[] Key, byte[] AssociatedData);
 }
