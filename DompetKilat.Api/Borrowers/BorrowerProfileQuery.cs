@@ -32,11 +32,11 @@ public static class BorrowerProfileQuery
             return null;
         }
 
-        return new BorrowerProfileRow(borrower, borrower.Product!.Code, await LatestLoanOf(db, borrower.Id, cancellationToken));
+        return new BorrowerProfileRow(borrower, await LatestLoanOf(db, borrower.Id, cancellationToken));
     }
 }
 
-public sealed record BorrowerProfileRow(Borrower Borrower, string ProductCode, LatestLoanTerms? LatestLoan);
+public sealed record BorrowerProfileRow(Borrower Borrower, LatestLoanTerms? LatestLoan);
 
 /// <summary>What the profile shows of the latest loan; its repayment history stays in the database.</summary>
 public sealed record LatestLoanTerms(
