@@ -305,19 +305,18 @@ callbacks() {
   wrk_run callback.lua "$3" "$1" "$2" "$loans" "$threads" "$replay_share" "${4:-0}" 0
   wait_for_inbox
 }
-echo "    disbursement callbacks (20% replays)"
-callbacks disburse wd "$warmup"
-mark_start
-callbacks disburse d "$duration"
+# callback_workload KIND TAG NAME: a warm-up, then the measured closed-loop run and its row.
+callback_workload() {
+  echo "    $3s (20% replays)"
+  callbacks "$1" "w$2" "$warmup"
+  mark_start
+  callbacks "$1" "$2" "$duration"
+  row "$3" "$rps" "$p50" "$p99" "$errors" $(apply_latency "$2") insert "$(cores_since_mark)"
+}
+callback_workload disburse d "disbursement callback"
 disburse_rps=$rps
-row "disbursement callback" "$rps" "$p50" "$p99" "$errors" $(apply_latency d) insert "$(cores_since_mark)"
-
-echo "    repayment callbacks (20% replays)"
-callbacks repay wr "$warmup"
-mark_start
-callbacks repay r "$duration"
+callback_workload repay r "repayment callback"
 repay_rps=$rps
-row "repayment callback" "$rps" "$p50" "$p99" "$errors" $(apply_latency r) insert "$(cores_since_mark)"
 
 # Backlog: $backlog unique callbacks as fast as the Api takes them; then how long until the worker
 # has applied them all, against how long the Api took to accept them.
