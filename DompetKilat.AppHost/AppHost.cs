@@ -21,6 +21,7 @@ var api = builder.AddProject<Projects.DompetKilat_Api>("api")
     .WithEnvironment("Encryption__Keys__primary", fieldEncryptionKey)
     .WithEnvironment("Encryption__ActiveKey", "primary")
     .WithHttpHealthCheck("/health")
+    .WithReplicas(builder.Configuration.GetValue("Replicas:Api", 1))
     .WithTraceSampling(builder.Configuration);
 
 // Settings under "Api" in the AppHost's configuration become the Api's own (Api__RateLimits__...),
@@ -41,6 +42,7 @@ builder.AddProject<Projects.DompetKilat_CallbackWorker>("callback-worker")
     .WithEnvironment("Encryption__Keys__primary", fieldEncryptionKey)
     .WithEnvironment("Encryption__ActiveKey", "primary")
     .WithHttpHealthCheck("/health")
+    .WithReplicas(builder.Configuration.GetValue("Replicas:Worker", 1))
     .WithTraceSampling(builder.Configuration);
 
 builder.Build().Run();
