@@ -10,7 +10,9 @@ var (database, redis) = builder.AddDataStores();
 
 var migrations = builder.AddProject<Projects.DompetKilat_MigrationService>("migrations")
     .WithReference(database, LendingDatabase.ConnectionName)
-    .WaitFor(database);
+    .WaitFor(database)
+    .WithEnvironment("Encryption__Keys__primary", fieldEncryptionKey)
+    .WithEnvironment("Encryption__ActiveKey", "primary");
 
 var api = builder.AddProject<Projects.DompetKilat_Api>("api")
     .WithReference(database, LendingDatabase.ConnectionName)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using DompetKilat.Domain.Partners;
 using DompetKilat.Domain.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,6 +13,8 @@ namespace DompetKilat.MigrationService;
 internal sealed class DatabaseMigrator(
     IServiceProvider serviceProvider,
     IHostApplicationLifetime lifetime,
+    IHostEnvironment environment,
+    TimeProvider clock,
     ILogger<DatabaseMigrator> logger) : BackgroundService
 {
     private static readonly ActivitySource ActivitySource = new(Extensions.TelemetrySourceName);
@@ -30,6 +33,10 @@ internal sealed class DatabaseMigrator(
             // Retries ride out the seconds in which PostgreSQL accepts connections but still recovers.
             var strategy = db.Database.CreateExecutionStrategy();
             await strategy.ExecuteAsync(() => db.Database.MigrateAsync(stoppingToken));
+            if (environment.IsDevelopment())
+            {
+                await EnsureLocalPartnerAsync(db, stoppingToken);
+            }
 
             logger.LogInformation("Database schema is up to date");
         }
@@ -41,5 +48,23 @@ internal sealed class DatabaseMigrator(
         }
 
         lifetime.StopApplication();
+    }
+
+    /// <summary>
+    /// Development's built-in keyless partner for loopback callers (API-CONTRACT §8), so the
+    /// partner reference's curl examples run unchanged. Its key is never shown: it needs none.
+    /// </summary>
+    private async Task EnsureLocalPartnerAsync(LendingDbContext db, CancellationToken cancellationToken)
+    {
+        if (await db.Partners.AnyAsync(p => p.Code == Partner.LocalCode, cancellationToken))
+        {
+            return;
+        }
+
+        var (local, _) = Partner.Register(Partner.LocalCode, "Local development", ["127.0.0.0/8", "::1"], ["95"],
+            webhookUrl: null, keyless: true, clock.GetUtcNow().UtcDateTime);
+        db.Partners.Add(local);
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Registered the built-in partner {PartnerCode} for loopback callers", Partner.LocalCode);
     }
 }

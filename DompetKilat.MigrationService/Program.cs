@@ -3,7 +3,9 @@ using DompetKilat.MigrationService;
 var builder = Host.CreateApplicationBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddLendingDatabase();
+builder.AddLendingDatabaseOwner();
+builder.AddFieldEncryption();
+builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddHostedService<DatabaseMigrator>();
 
 builder.Build().Run();

@@ -1,3 +1,4 @@
+using DompetKilat.Domain.Partners;
 using DompetKilat.Domain.Products;
 
 namespace DompetKilat.Domain.Borrowers;
@@ -5,7 +6,8 @@ namespace DompetKilat.Domain.Borrowers;
 /// <summary>
 /// A person a partner onboarded. NIK (<see cref="IdNumber"/>), phone number and email each
 /// identify exactly one borrower; the database enforces it, so concurrent registrations of
-/// the same person leave one winner.
+/// the same person leave one winner. A borrower belongs to the partner that registered it: to
+/// every other partner it does not exist (API-CONTRACT §8).
 /// </summary>
 public sealed class Borrower
 {
@@ -14,6 +16,10 @@ public sealed class Borrower
     public long Id { get; set; }
 
     public string BorrowerType { get; set; } = PersonalBorrowerType;
+
+    public int PartnerId { get; set; }
+
+    public Partner? Partner { get; set; }
 
     public int ProductId { get; set; }
 

@@ -35,6 +35,7 @@ internal sealed class BorrowerConfiguration : IEntityTypeConfiguration<Borrower>
         builder.OwnsOne(b => b.Religion, d => d.ToTable("borrower_religions"));
         builder.OwnsOne(b => b.Documents, d => d.ToTable("borrower_documents"));
 
+        builder.HasOne(b => b.Partner).WithMany().HasForeignKey(b => b.PartnerId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(b => b.Product).WithMany().HasForeignKey(b => b.ProductId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -11,20 +11,38 @@ public static class LendingDatabaseExtensions
     public const string ConnectionName = "dompetkilat";
 
     /// <summary>
+    /// The role the services work as: every right they need, but the audit trail is append-only
+    /// to it. The migrations grant it (and its members may take it); the migration service alone
+    /// works as the database owner.
+    /// </summary>
+    public const string ServiceRole = "dompetkilat_service";
+
+    /// <summary>
+    /// Registers the pooled <see cref="LendingDbContext"/> for a service (the Api, the worker),
+    /// working as <see cref="ServiceRole"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddLendingDatabase(this IHostApplicationBuilder builder) =>
+        builder.AddLendingDatabase(role: ServiceRole);
+
+    /// <summary>Registers the <see cref="LendingDbContext"/> as the database owner, for the migration service.</summary>
+    public static IHostApplicationBuilder AddLendingDatabaseOwner(this IHostApplicationBuilder builder) =>
+        builder.AddLendingDatabase(role: null);
+
+    /// <summary>
     /// Registers the pooled <see cref="LendingDbContext"/> with Aspire's health check and
     /// telemetry, configured the same way in every service that shares the schema.
     /// EF's own retry loop is off: while the database is down a partner must hear <c>99</c> at
     /// once and retry, not wait out a minute of hidden retries, and the worker retries whole
     /// transactions through its own resilience pipeline.
     /// </summary>
-    public static IHostApplicationBuilder AddLendingDatabase(this IHostApplicationBuilder builder)
+    private static IHostApplicationBuilder AddLendingDatabase(this IHostApplicationBuilder builder, string? role)
     {
         builder.AddNpgsqlDbContext<LendingDbContext>(
             ConnectionName,
             settings =>
             {
                 settings.DisableRetry = true;
-                settings.ConnectionString = WithPreparedStatements(settings.ConnectionString);
+                settings.ConnectionString = WithSessionSettings(settings.ConnectionString, role);
             },
             configureDbContextOptions: options => options.UseSnakeCaseNamingConvention());
         return builder;
@@ -34,14 +52,16 @@ public static class LendingDatabaseExtensions
     /// The same few statements run thousands of times a second, and planning the borrower profile's
     /// eleven joins costs PostgreSQL several milliseconds each time; prepared on each pooled
     /// connection, they are planned once. Session state is never set through the pool (the worker's
-    /// LISTEN has its own connection), so returning a connection needs no reset round trip.
+    /// LISTEN has its own connection), so returning a connection needs no reset round trip. The
+    /// role is set in the start-up packet, so it costs no round trip either.
     /// </summary>
-    private static string? WithPreparedStatements(string? connectionString) =>
+    private static string? WithSessionSettings(string? connectionString, string? role) =>
         connectionString is null ? null : new NpgsqlConnectionStringBuilder(connectionString)
         {
             MaxAutoPrepare = 64,
             AutoPrepareMinUsages = 2,
             NoResetOnClose = true,
+            Options = role is null ? null : $"-c role={role}",
         }.ConnectionString;
 
     /// <summary>

@@ -1,6 +1,8 @@
+using DompetKilat.Domain.Audit;
 using DompetKilat.Domain.Borrowers;
 using DompetKilat.Domain.Callbacks;
 using DompetKilat.Domain.Loans;
+using DompetKilat.Domain.Partners;
 using DompetKilat.Domain.Products;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -10,6 +12,12 @@ namespace DompetKilat.Domain.Persistence;
 public sealed class LendingDbContext(DbContextOptions<LendingDbContext> options) : DbContext(options)
 {
     public DbSet<Product> Products => Set<Product>();
+
+    public DbSet<Partner> Partners => Set<Partner>();
+
+    public DbSet<PartnerKey> PartnerKeys => Set<PartnerKey>();
+
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     public DbSet<Borrower> Borrowers => Set<Borrower>();
 

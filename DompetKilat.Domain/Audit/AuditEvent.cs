@@ -1,0 +1,42 @@
+using DompetKilat.Domain.Borrowers;
+using DompetKilat.Domain.Loans;
+
+namespace DompetKilat.Domain.Audit;
+
+/// <summary>
+/// One entry of the append-only audit trail (API-CONTRACT §8): who looked at or changed whose
+/// record, through which route, and what they were told. It holds ids, never a personal value,
+/// so the trail itself needs no protection beyond the back-office key.
+/// </summary>
+public sealed class AuditEvent
+{
+    /// <summary>The actor of back-office actions; partners appear by their code.</summary>
+    public const string BackOffice = "back-office";
+
+    public long Id { get; set; }
+
+    public DateTime OccurredAt { get; set; }
+
+    public required string Actor { get; set; }
+
+    public int? PartnerId { get; set; }
+
+    /// <summary>Method and route template, e.g. <c>GET /v1/borrower/{idNumber}</c>; never the path with its values.</summary>
+    public required string Action { get; set; }
+
+    /// <summary>The contract status the caller was answered with.</summary>
+    public required string Outcome { get; set; }
+
+    public long? BorrowerId { get; set; }
+
+    public Borrower? Borrower { get; set; }
+
+    public long? LoanId { get; set; }
+
+    public Loan? Loan { get; set; }
+
+    /// <summary>A record that is neither borrower nor loan: a partner's code, a callback's id.</summary>
+    public string? Subject { get; set; }
+
+    public string? TraceId { get; set; }
+}
