@@ -1,4 +1,5 @@
 using System.Net;
+using DompetKilat.Domain.Partners;
 
 namespace DompetKilat.Api.Security;
 
@@ -10,7 +11,7 @@ public sealed class AllowList
 
     public AllowList(IEnumerable<string> entries, bool allowLoopback)
     {
-        networks = [.. entries.Select(Parse)];
+        networks = [.. entries.Select(PartnerRules.ParseNetwork)];
         this.allowLoopback = allowLoopback;
     }
 
@@ -28,10 +29,4 @@ public sealed class AllowList
 
         return (allowLoopback && IPAddress.IsLoopback(address)) || networks.Any(n => n.Contains(address));
     }
-
-    /// <summary>A CIDR range, or a single address as its own /32 or /128.</summary>
-    public static IPNetwork Parse(string entry) =>
-        entry.Contains('/', StringComparison.Ordinal)
-            ? IPNetwork.Parse(entry.Trim())
-            : new IPNetwork(IPAddress.Parse(entry.Trim()), IPAddress.Parse(entry.Trim()).GetAddressBytes().Length * 8);
 }

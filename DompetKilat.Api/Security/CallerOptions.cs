@@ -1,20 +1,22 @@
 namespace DompetKilat.Api.Security;
 
 /// <summary>
-/// Who may call (API-CONTRACT §7): allow-lists of single addresses or CIDR ranges for partners
-/// and for the lender's callback senders, and the proxies whose <c>X-Forwarded-For</c> counts.
+/// Who may call (API-CONTRACT §7): the lender's callback senders (single addresses or CIDR
+/// ranges) and the proxies whose <c>X-Forwarded-For</c> counts. Partners are in the partner
+/// registry (§8), not in configuration.
 /// </summary>
 public sealed class CallerOptions
 {
     public const string Section = "Security";
 
-    public string[] PartnerAllowList { get; set; } = [];
+    /// <summary>The setting the partner registry replaced; the Api refuses to start while it is still set.</summary>
+    public const string RetiredPartnerAllowList = "Security:PartnerAllowList";
 
     public string[] CallbackAllowList { get; set; } = [];
 
     public string[] TrustedProxies { get; set; } = [];
 
-    /// <summary>Loopback callers pass every allow-list; the default in Development only.</summary>
+    /// <summary>Loopback callers pass the callback allow-list; the default in Development only.</summary>
     public bool? AllowLoopback { get; set; }
 
     /// <summary>

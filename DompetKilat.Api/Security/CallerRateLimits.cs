@@ -1,8 +1,9 @@
 namespace DompetKilat.Api.Security;
 
 /// <summary>
-/// Per-caller request budgets (token buckets), separate for partner routes and for callbacks,
-/// whose senders legitimately burst at a lender's end-of-day batch.
+/// Request budgets (token buckets): one per partner on partner routes, one per address on
+/// back-office routes and for callback senders, whose end-of-day batches legitimately burst.
+/// Every budget is shared by all Api replicas (kept in Redis).
 /// </summary>
 public sealed class CallerRateLimits
 {
@@ -11,8 +12,9 @@ public sealed class CallerRateLimits
     public const string CallbackPolicy = "callbacks";
 
     /// <summary>
-    /// Loopback callers are not limited; the default in Development only, where loopback is the
-    /// developer's own tools, benchmarks and tests.
+    /// The built-in partner <c>LOCAL</c>, and back-office and callback callers on loopback, are not
+    /// limited; the default in Development only, where loopback is the developer's own tools,
+    /// benchmarks and tests. A registered partner has its budget everywhere.
     /// </summary>
     public bool? ExemptLoopback { get; set; }
 

@@ -2,9 +2,12 @@ using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
 using DompetKilat.Api.Contract;
+using DompetKilat.Api.Partners;
+using DompetKilat.Domain.Partners;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace DompetKilat.Api.Security;
 
@@ -13,10 +16,17 @@ internal static class SecurityExtensions
     public static void AddCallerSecurity(this IHostApplicationBuilder builder)
     {
         var environment = builder.Environment;
+        if (builder.Configuration.GetSection(CallerOptions.RetiredPartnerAllowList).Exists())
+        {
+            throw new InvalidOperationException(
+                $"{CallerOptions.RetiredPartnerAllowList} is replaced by the partner registry: register the partners it listed " +
+                "(POST /v1/admin/partners, see the README's \"Partners\") and remove the setting.");
+        }
+
         builder.Services.AddOptions<CallerOptions>().BindConfiguration(CallerOptions.Section)
             .Validate(o => environment.IsDevelopment() || o.CallbackSigningSecrets.Length > 0,
                 "Security:CallbackSigningSecrets must hold at least one secret outside Development")
-            .Validate(o => o.PartnerAllowList.Concat(o.CallbackAllowList).Concat(o.TrustedProxies).All(IsNetwork),
+            .Validate(o => o.CallbackAllowList.Concat(o.TrustedProxies).All(e => PartnerRules.TryParseNetwork(e, out _)),
                 "Security allow-lists and trusted proxies must be IP addresses or CIDR ranges")
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => new StandardWebhookSignature(sp.GetRequiredService<IOptions<CallerOptions>>().Value.CallbackSigningSecrets));
@@ -29,17 +39,26 @@ internal static class SecurityExtensions
             forwarded.KnownIPNetworks.Clear();
             foreach (var proxy in callers.Value.TrustedProxies)
             {
-                forwarded.KnownIPNetworks.Add(AllowList.Parse(proxy));
+                forwarded.KnownIPNetworks.Add(PartnerRules.ParseNetwork(proxy));
             }
         });
 
+        builder.Services.AddSingleton<PartnerRegistry>();
+        builder.Services.AddHostedService<PartnerRegistryListener>();
+        builder.Services.AddHealthChecks().AddCheck<PartnerRegistryHealthCheck>("partner-registry");
+
         builder.Services.AddOptions<CallerRateLimits>().BindConfiguration(CallerRateLimits.Section);
+        builder.Services.AddSingleton<SharedBudgetHealth>();
         builder.Services.AddRateLimiter(_ => { });
-        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<CallerRateLimits>>((options, limits) =>
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<CallerRateLimits>, IConnectionMultiplexer, SharedBudgetHealth>(
+            (options, limits, redis, health) =>
         {
-            var exemptLoopback = limits.Value.ExemptLoopback ?? environment.IsDevelopment();
-            options.AddPolicy(CallerRateLimits.PartnerPolicy, context => PerCaller(context, limits.Value.Partners, exemptLoopback));
-            options.AddPolicy(CallerRateLimits.CallbackPolicy, context => PerCaller(context, limits.Value.Callbacks, exemptLoopback));
+            var exempt = limits.Value.ExemptLoopback ?? environment.IsDevelopment();
+            options.AddPolicy(CallerRateLimits.PartnerPolicy, context => context.Features.Get<CallingPartner>() is { } partner
+                ? Budget(exempt && partner.Partner.IsLocal ? null : $"partner:{partner.Code}", limits.Value.Partners, redis, health)
+                : Budget(ByAddress("back-office", context, exempt), limits.Value.Partners, redis, health));
+            options.AddPolicy(CallerRateLimits.CallbackPolicy, context =>
+                Budget(ByAddress("callbacks", context, exempt), limits.Value.Callbacks, redis, health));
             options.OnRejected = (rejected, _) =>
             {
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
@@ -55,8 +74,9 @@ internal static class SecurityExtensions
 
     /// <summary>
     /// The edge every request crosses, in order: the caller's real address, security headers,
-    /// the contract's envelope for faults, the allow-list (before any body is read), the admin
-    /// key, the caller's budget, the body-size limit, and the callback signature.
+    /// the contract's envelope for faults, the callback allow-list and the partner's identity
+    /// (before any body is read), the admin key, the caller's budget, the body-size limit, and the
+    /// callback signature.
     /// </summary>
     public static WebApplication UsePartnerEdge(this WebApplication app)
     {
@@ -65,6 +85,7 @@ internal static class SecurityExtensions
         app.UseExceptionHandler();
         app.UseContractStatusCodes();
         app.UseMiddleware<CallerAllowListMiddleware>();
+        app.UseMiddleware<PartnerIdentificationMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -73,34 +94,16 @@ internal static class SecurityExtensions
         return app;
     }
 
-    private static RateLimitPartition<string> PerCaller(HttpContext context, CallerRateLimits.Budget budget, bool exemptLoopback)
+    /// <summary>A budget shared by every replica, or none (<paramref name="partition"/> null) for exempt callers.</summary>
+    private static RateLimitPartition<string> Budget(
+        string? partition, CallerRateLimits.Budget budget, IConnectionMultiplexer redis, SharedBudgetHealth health) =>
+        partition is null
+            ? RateLimitPartition.GetNoLimiter("exempt")
+            : RateLimitPartition.Get(partition, key => new SharedBudgetLimiter(key, budget, redis, health));
+
+    private static string? ByAddress(string group, HttpContext context, bool exemptLoopback)
     {
         var caller = context.Connection.RemoteIpAddress;
-        if (exemptLoopback && caller is not null && IPAddress.IsLoopback(caller))
-        {
-            return RateLimitPartition.GetNoLimiter("loopback");
-        }
-
-        return RateLimitPartition.GetTokenBucketLimiter(caller?.ToString() ?? "unknown", _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = budget.TokenLimit,
-            TokensPerPeriod = budget.TokensPerSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        });
-    }
-
-    private static bool IsNetwork(string entry)
-    {
-        try
-        {
-            AllowList.Parse(entry);
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
+        return exemptLoopback && caller is not null && IPAddress.IsLoopback(caller) ? null : $"{group}:{caller}";
     }
 }

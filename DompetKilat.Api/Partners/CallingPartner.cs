@@ -1,0 +1,24 @@
+using System.Reflection;
+using DompetKilat.Domain.Partners;
+
+namespace DompetKilat.Api.Partners;
+
+/// <summary>
+/// The partner a request was identified as (by <see cref="PartnerIdentificationMiddleware"/>,
+/// before the body is read). Partner routes take it as a parameter and scope every record to it.
+/// </summary>
+public sealed record CallingPartner(KnownPartner Partner)
+{
+    public const string KeyHeader = "X-Partner-Key";
+
+    public int Id => Partner.Id;
+
+    public string Code => Partner.Code;
+
+    public bool MayApplyFor(string productCode) => Partner.ProductCodes.Contains(productCode);
+
+    /// <summary>Binds from the identification the middleware made; a partner route never runs without one.</summary>
+    public static ValueTask<CallingPartner?> BindAsync(HttpContext context, ParameterInfo parameter) =>
+        ValueTask.FromResult<CallingPartner?>(context.Features.Get<CallingPartner>()
+            ?? throw new InvalidOperationException($"{parameter.Name}: the route is not behind partner identification."));
+}

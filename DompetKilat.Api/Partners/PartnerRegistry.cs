@@ -1,0 +1,101 @@
+using DompetKilat.Domain.Partners;
+using DompetKilat.Domain.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace DompetKilat.Api.Partners;
+
+/// <summary>
+/// This replica's copy of the partner registry. Callers are identified against it on every
+/// request without a database round trip; it is reloaded whole whenever any replica changes the
+/// registry (PostgreSQL notifies every listener when the change commits), so a disabled partner
+/// or a revoked key stops working everywhere within moments.
+/// </summary>
+public sealed class PartnerRegistry
+{
+    private volatile PartnerDirectory? current;
+
+    /// <summary>The registry as last loaded; null until the first load, when no partner can be identified.</summary>
+    public PartnerDirectory? Current => current;
+
+    public async Task ReloadAsync(LendingDbContext db, DateTime now, CancellationToken cancellationToken)
+    {
+        // Expired keys are left out; a key that expires later is checked against the clock on each request.
+        var partners = await db.Partners.AsNoTracking()
+            .Include(p => p.Keys.Where(k => k.ExpiresAt == null || k.ExpiresAt > now))
+            .AsSplitQuery()
+            .ToListAsync(cancellationToken);
+        current = new PartnerDirectory(partners);
+    }
+}
+
+/// <summary>Reloads the registry when it changes, and after every reconnect, in case a change went unheard.</summary>
+internal sealed class PartnerRegistryListener(
+    PartnerRegistry registry,
+    IServiceScopeFactory scopes,
+    TimeProvider clock,
+    IConfiguration configuration,
+    ILogger<PartnerRegistryListener> logger)
+    : DatabaseNotifications(PartnerConfiguration.NotificationChannel, configuration, logger)
+{
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
+    private readonly SemaphoreSlim reloadRequested = new(0, 1);
+
+    protected override void OnNotification() => RequestReload();
+
+    protected override void OnListening() => RequestReload();
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(base.ExecuteAsync(stoppingToken), ReloadLoopAsync(stoppingToken));
+
+    private async Task ReloadLoopAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await reloadRequested.WaitAsync(stoppingToken);
+                await using var scope = scopes.CreateAsyncScope();
+                await registry.ReloadAsync(scope.ServiceProvider.GetRequiredService<LendingDbContext>(), clock.GetUtcNow().UtcDateTime, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is Npgsql.NpgsqlException or InvalidOperationException or TimeoutException)
+            {
+                logger.LogWarning(ex, "Could not reload the partner registry; retrying");
+                RequestReload();
+                await Task.Delay(RetryDelay, stoppingToken);
+            }
+        }
+    }
+
+    private void RequestReload()
+    {
+        try
+        {
+            reloadRequested.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A reload is already due and will read the latest state.
+        }
+    }
+
+    public override void Dispose()
+    {
+        reloadRequested.Dispose();
+        base.Dispose();
+    }
+}
+
+/// <summary>Not ready until the registry is loaded: before that, no partner could be identified.</summary>
+internal sealed class PartnerRegistryHealthCheck(PartnerRegistry registry) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(registry.Current is null
+            ? HealthCheckResult.Unhealthy("the partner registry is not loaded yet")
+            : HealthCheckResult.Healthy());
+}
