@@ -20,5 +20,7 @@ app.MapLoanEndpoints();
 app.MapCallbackEndpoints();
 app.MapAdminLoanEndpoints();
 app.MapAdminCallbackEndpoints();
+app.MapAdminPartnerEndpoints();
+app.MapAdminAuditEndpoints();
 
 app.Run();

@@ -1,3 +1,4 @@
+using DompetKilat.Api.Audit;
 using DompetKilat.Api.Contract;
 using DompetKilat.Api.Security;
 using DompetKilat.Domain.Callbacks;
@@ -17,7 +18,8 @@ public static class AdminCallbackEndpoints
             .WithTags("Back office")
             .RequireAuthorization(AdminLoanEndpoints.Policy)
             .RequireRateLimiting(CallerRateLimits.PartnerPolicy)
-            .WithMetadata(new RequestSizeLimitAttribute(AdminLoanEndpoints.AdminBodyLimit));
+            .WithMetadata(new RequestSizeLimitAttribute(AdminLoanEndpoints.AdminBodyLimit))
+            .Audited();
 
         admin.MapGet("/parked", ListParkedCallbacks)
             .WithName("ListParkedCallbacks")
@@ -45,14 +47,20 @@ public static class AdminCallbackEndpoints
     }
 
     public static async Task<Results<Ok<ApiResponse<RetriedCallback>>, JsonHttpResult<ApiResponse<ErrorData>>>> RetryParkedCallback(
-        long id, LendingDbContext db, CancellationToken cancellationToken)
+        long id, LendingDbContext db, AuditRecord audit, CancellationToken cancellationToken)
     {
+        var subject = $"callback {id}";
+        audit.About(subject: subject);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // One statement, so two operators retrying at once cannot both succeed.
         var requeued = await db.LoanCallbacks
             .Where(c => c.Id == id && c.State == CallbackState.Parked)
             .ExecuteUpdateAsync(c => c.SetProperty(x => x.State, CallbackState.Pending).SetProperty(x => x.ProcessedAt, (DateTime?)null), cancellationToken);
         if (requeued == 1)
         {
+            audit.SaveWith(db, subject: subject);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
             return ContractResults.Success(new RetriedCallback(id, "PENDING"));
         }
 

@@ -1,3 +1,4 @@
+using DompetKilat.Api.Audit;
 using DompetKilat.Api.Contract;
 using DompetKilat.Api.Security;
 using DompetKilat.Api.Loans;
@@ -26,7 +27,8 @@ public static class AdminLoanEndpoints
             .WithTags("Back office")
             .RequireAuthorization(Policy)
             .RequireRateLimiting(CallerRateLimits.PartnerPolicy)
-            .WithMetadata(new RequestSizeLimitAttribute(AdminBodyLimit));
+            .WithMetadata(new RequestSizeLimitAttribute(AdminBodyLimit))
+            .Audited();
 
         admin.MapPost("/{id:long}/approve", ApproveLoan)
             .WithName("ApproveLoan")
@@ -58,6 +60,8 @@ public static class AdminLoanEndpoints
             return LoanNotFound(id);
         }
 
+        services.Audit.About(borrowerId: loan.BorrowerId, loanId: loan.Id);
+
         var contractDate = request.ContractDate is { } date ? DateOnly.ParseExact(date, FieldRules.ContractDateFormat) : (DateOnly?)null;
         var loanCode = request.LoanCode ?? LoanCodes.New();
         var step = LoanLifecycle.Approve(loan, loanCode, request.ContractNo ?? "", contractDate, services.Clock.GetUtcNow().UtcDateTime);
@@ -66,6 +70,7 @@ public static class AdminLoanEndpoints
             return ContractResults.StepNotAllowed(step.Reason!);
         }
 
+        services.Audit.SaveWith(services.Db, loan: loan);
         try
         {
             await services.Db.SaveChangesAsync(cancellationToken);
@@ -98,12 +103,15 @@ public static class AdminLoanEndpoints
             return LoanNotFound(id);
         }
 
+        services.Audit.About(borrowerId: loan.BorrowerId, loanId: loan.Id);
+
         var step = LoanLifecycle.Reject(loan, request.Reason!, services.Clock.GetUtcNow().UtcDateTime);
         if (step.Outcome != LifecycleOutcome.Done)
         {
             return ContractResults.StepNotAllowed(step.Reason!);
         }
 
+        services.Audit.SaveWith(services.Db, loan: loan);
         try
         {
             await services.Db.SaveChangesAsync(cancellationToken);
@@ -132,8 +140,11 @@ public sealed class AdminServices(
     LendingDbContext db,
     IValidator<ApproveLoanRequest> approveValidator,
     IValidator<RejectLoanRequest> rejectValidator,
+    AuditRecord audit,
     TimeProvider clock)
 {
+    public AuditRecord Audit { get; } = audit;
+
     public LendingDbContext Db { get; } = db;
 
     public IValidator<ApproveLoanRequest> ApproveValidator { get; } = approveValidator;

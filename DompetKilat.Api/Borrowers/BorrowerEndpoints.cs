@@ -1,4 +1,6 @@
+using DompetKilat.Api.Audit;
 using DompetKilat.Api.Contract;
+using DompetKilat.Api.Partners;
 using DompetKilat.Api.Security;
 using DompetKilat.Domain;
 using DompetKilat.Domain.Borrowers;
@@ -20,7 +22,8 @@ public static class BorrowerEndpoints
         var borrowers = app.MapGroup("/v1/borrower")
             .WithTags("Borrower")
             .WithMetadata(new AllowedCallers(CallerGroup.Partners))
-            .RequireRateLimiting(CallerRateLimits.PartnerPolicy);
+            .RequireRateLimiting(CallerRateLimits.PartnerPolicy)
+            .Audited();
 
         borrowers.MapPost("/register", RegisterBorrower)
             .WithName("RegisterBorrower")
@@ -35,12 +38,17 @@ public static class BorrowerEndpoints
     }
 
     public static async Task<Results<Ok<ApiResponse<RegisteredBorrower>>, JsonHttpResult<ApiResponse<ErrorData>>>> RegisterBorrower(
-        RegisterBorrowerRequest request, [AsParameters] BorrowerServices services, CancellationToken cancellationToken)
+        RegisterBorrowerRequest request, CallingPartner partner, [AsParameters] BorrowerServices services, CancellationToken cancellationToken)
     {
         var validation = await services.Validator.ValidateAsync(request, cancellationToken);
         if (!validation.IsValid)
         {
             return ContractResults.Invalid(validation.ToDictionary().AsReadOnly());
+        }
+
+        if (!partner.MayApplyFor(request.ProductCode!))
+        {
+            return ContractResults.Invalid("productCode", $"productCode {request.ProductCode} is not one of this partner's products");
         }
 
         var product = await services.Db.Products.AsNoTracking()
@@ -53,6 +61,7 @@ public static class BorrowerEndpoints
         var now = services.Clock.GetUtcNow().UtcDateTime;
         var borrower = new Borrower
         {
+            PartnerId = partner.Id,
             ProductId = product.Id,
             IdNumber = request.IdNumber!,
             PhoneNumber = request.PhoneNumber!,
@@ -63,6 +72,7 @@ public static class BorrowerEndpoints
             UpdatedAt = now,
         };
         services.Db.Borrowers.Add(borrower);
+        services.Audit.SaveWith(services.Db, borrower);
 
         try
         {
@@ -80,22 +90,27 @@ public static class BorrowerEndpoints
     }
 
     public static async Task<Results<Ok<ApiResponse<BorrowerProfile>>, JsonHttpResult<ApiResponse<ErrorData>>>> GetBorrower(
-        string idNumber, [AsParameters] BorrowerServices services, CancellationToken cancellationToken)
+        string idNumber, CallingPartner partner, [AsParameters] BorrowerServices services, CancellationToken cancellationToken)
     {
-        var profile = await BorrowerProfileQuery.FindAsync(services.Db, idNumber, cancellationToken);
+        var profile = await BorrowerProfileQuery.FindAsync(services.Db, idNumber, partner.Id, cancellationToken);
         if (profile is null)
         {
+            // Another partner's borrower is answered exactly as an unknown NIK; the trail still shows who asked.
+            services.Audit.About(borrowerId: await BorrowerProfileQuery.FindIdOfAnyPartnerAsync(services.Db, idNumber, cancellationToken));
             // The partner reference's own wording, NIK included: the caller sent it.
             return ContractResults.NotFound($"IdNumber {idNumber} record not found");
         }
 
+        services.Audit.About(borrowerId: profile.Borrower.Id);
         return ContractResults.Success(BorrowerProfile.From(profile));
     }
 }
 
 public sealed class BorrowerServices(
-    LendingDbContext db, IValidator<RegisterBorrowerRequest> validator, TimeProvider clock, ILogger<BorrowerServices> logger)
+    LendingDbContext db, IValidator<RegisterBorrowerRequest> validator, AuditRecord audit, TimeProvider clock, ILogger<BorrowerServices> logger)
 {
+    public AuditRecord Audit { get; } = audit;
+
     public ILogger<BorrowerServices> Logger { get; } = logger;
 
     public LendingDbContext Db { get; } = db;

@@ -2,11 +2,17 @@ using System.Text.Json.Serialization;
 
 namespace DompetKilat.Api.Contract;
 
+/// <summary>What every envelope says, whatever its data: the status the audit trail records.</summary>
+public interface IContractResponse
+{
+    string Status { get; }
+}
+
 /// <summary>The envelope every <c>/v1</c> response is wrapped in (API-CONTRACT §1).</summary>
 public sealed record ApiResponse<T>(
     [property: JsonPropertyOrder(0)] string Status,
     [property: JsonPropertyOrder(1)] string Message,
-    [property: JsonPropertyOrder(2)] T? Data);
+    [property: JsonPropertyOrder(2)] T? Data) : IContractResponse;
 
 /// <summary>What a failure carries in <c>data</c>: nothing (<c>{}</c>), or the reasons per field.</summary>
 public sealed record ErrorData(

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using DompetKilat.Api.Admin;
+using DompetKilat.Api.Audit;
 using DompetKilat.Api.Borrowers;
 using DompetKilat.Api.Callbacks;
 using DompetKilat.Api.Contract;
@@ -30,6 +31,9 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddSingleton<CallbackMetrics>();
         builder.Services.AddSingleton<CallbackDeduplication>();
         builder.Services.AddScoped<CallbackInbox>();
+        builder.Services.AddSingleton<AuditTrail>();
+        builder.Services.AddHostedService<AuditTrailWriter>();
+        builder.Services.AddScoped<AuditRecord>();
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddValidatorsFromAssemblyContaining<RegisterBorrowerRequestValidator>(ServiceLifetime.Singleton);

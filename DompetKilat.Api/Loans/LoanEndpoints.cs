@@ -1,4 +1,7 @@
+using DompetKilat.Api.Audit;
+using DompetKilat.Api.Borrowers;
 using DompetKilat.Api.Contract;
+using DompetKilat.Api.Partners;
 using DompetKilat.Api.Security;
 using DompetKilat.Domain.Borrowers;
 using DompetKilat.Domain.Loans;
@@ -20,7 +23,8 @@ public static class LoanEndpoints
         var loans = app.MapGroup("/v1/loan")
             .WithTags("Loan")
             .WithMetadata(new AllowedCallers(CallerGroup.Partners))
-            .RequireRateLimiting(CallerRateLimits.PartnerPolicy);
+            .RequireRateLimiting(CallerRateLimits.PartnerPolicy)
+            .Audited();
 
         loans.MapPost("/register", RegisterLoan)
             .WithName("RegisterLoan")
@@ -35,12 +39,17 @@ public static class LoanEndpoints
     }
 
     public static async Task<Results<Ok<ApiResponse<LoanEntity>>, JsonHttpResult<ApiResponse<ErrorData>>>> RegisterLoan(
-        RegisterLoanRequest request, [AsParameters] LoanServices services, CancellationToken cancellationToken)
+        RegisterLoanRequest request, CallingPartner partner, [AsParameters] LoanServices services, CancellationToken cancellationToken)
     {
         var validation = await services.Validator.ValidateAsync(request, cancellationToken);
         if (!validation.IsValid)
         {
             return ContractResults.Invalid(validation.ToDictionary().AsReadOnly());
+        }
+
+        if (!partner.MayApplyFor(request.ProductCode!))
+        {
+            return ContractResults.Invalid("productCode", $"productCode {request.ProductCode} is not one of this partner's products");
         }
 
         var product = await services.Db.Products.AsNoTracking()
@@ -50,9 +59,11 @@ public static class LoanEndpoints
             return ContractResults.Invalid("productCode", $"productCode {request.ProductCode} is not a configured product");
         }
 
-        var borrower = await services.Db.Borrowers.SingleOrDefaultAsync(b => b.IdNumber == request.IdNumber, cancellationToken);
+        var borrower = await services.Db.Borrowers
+            .SingleOrDefaultAsync(b => b.IdNumber == request.IdNumber && b.PartnerId == partner.Id, cancellationToken);
         if (borrower is null)
         {
+            services.Audit.About(borrowerId: await BorrowerProfileQuery.FindIdOfAnyPartnerAsync(services.Db, request.IdNumber!, cancellationToken));
             return ContractResults.NotFound($"borrower with idNumber {request.IdNumber}, is not found");
         }
 
@@ -60,18 +71,28 @@ public static class LoanEndpoints
         CompleteProfile(borrower, request, now);
         var loan = NewLoan(borrower, product.Id, request, now);
         services.Db.Loans.Add(loan);
+        services.Audit.SaveWith(services.Db, borrower, loan);
         await services.Db.SaveChangesAsync(cancellationToken);
 
         return ContractResults.Success(LoanEntity.From(loan));
     }
 
     public static async Task<Results<Ok<ApiResponse<LoanDetails>>, JsonHttpResult<ApiResponse<ErrorData>>>> GetLoan(
-        string loanCode, LendingDbContext db, CancellationToken cancellationToken)
+        string loanCode, CallingPartner partner, LendingDbContext db, AuditRecord audit, CancellationToken cancellationToken)
     {
-        var loan = await db.Loans.AsNoTracking().SingleOrDefaultAsync(l => l.LoanCode == loanCode && loanCode != "", cancellationToken);
-        return loan is null
-            ? ContractResults.NotFound($"loanCode {loanCode} record not found")
-            : ContractResults.Success(LoanDetails.From(loan));
+        var loan = await db.Loans.AsNoTracking()
+            .SingleOrDefaultAsync(l => l.LoanCode == loanCode && loanCode != "" && l.Borrower!.PartnerId == partner.Id, cancellationToken);
+        if (loan is null)
+        {
+            // Another partner's loan is answered exactly as an unknown code; the trail still shows who asked.
+            var other = await db.Loans.Where(l => l.LoanCode == loanCode && loanCode != "")
+                .Select(l => new { l.Id, l.BorrowerId }).SingleOrDefaultAsync(cancellationToken);
+            audit.About(borrowerId: other?.BorrowerId, loanId: other?.Id);
+            return ContractResults.NotFound($"loanCode {loanCode} record not found");
+        }
+
+        audit.About(borrowerId: loan.BorrowerId, loanId: loan.Id);
+        return ContractResults.Success(LoanDetails.From(loan));
     }
 
     /// <summary>
@@ -135,8 +156,10 @@ public static class LoanEndpoints
     }
 }
 
-public sealed class LoanServices(LendingDbContext db, IValidator<RegisterLoanRequest> validator, TimeProvider clock)
+public sealed class LoanServices(LendingDbContext db, IValidator<RegisterLoanRequest> validator, AuditRecord audit, TimeProvider clock)
 {
+    public AuditRecord Audit { get; } = audit;
+
     public LendingDbContext Db { get; } = db;
 
     public IValidator<RegisterLoanRequest> Validator { get; } = validator;

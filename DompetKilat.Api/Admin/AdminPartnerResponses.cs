@@ -1,0 +1,37 @@
+using System.Text.Json.Serialization;
+using DompetKilat.Domain.Partners;
+
+namespace DompetKilat.Api.Admin;
+
+/// <summary>A partner as the back office sees it. <c>apiKey</c> and <c>webhookSecret</c> appear only in the answer that issued them.</summary>
+public sealed record PartnerView(
+    string PartnerCode,
+    string Name,
+    IReadOnlyList<string> AllowList,
+    IReadOnlyList<string> ProductCodes,
+    string? WebhookUrl,
+    bool Keyless,
+    string Status,
+    DateTime CreatedAt,
+    DateTime UpdatedAt,
+    DateTime? DisabledAt)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ApiKey { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? WebhookSecret { get; init; }
+
+    public static PartnerView From(Partner partner) => new(
+        partner.Code, partner.Name, partner.AllowList, partner.ProductCodes, partner.WebhookUrl, partner.IsKeyless,
+        partner.IsDisabled ? "DISABLED" : "ACTIVE", partner.CreatedAt, partner.UpdatedAt, partner.DisabledAt);
+}
+
+public sealed record PartnerList(IReadOnlyList<PartnerView> Partners);
+
+/// <summary>New credentials, shown once; the previous ones stop working at <c>previousExpireAt</c>.</summary>
+public sealed record IssuedPartnerKeys(
+    string PartnerCode,
+    string ApiKey,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? WebhookSecret,
+    DateTime PreviousExpireAt);

@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using DompetKilat.Api.Contract;
+using DompetKilat.Api.Partners;
+using DompetKilat.Domain.Audit;
+using DompetKilat.Domain.Borrowers;
+using DompetKilat.Domain.Loans;
+using DompetKilat.Domain.Persistence;
+
+namespace DompetKilat.Api.Audit;
+
+/// <summary>
+/// The audit entry of one request. The endpoint filter opens it (who, which route) and closes it
+/// with what the caller was told; the handler names the record it touched. A change's entry is
+/// saved by the handler in the change's own transaction (<see cref="SaveWith"/>); every other
+/// outcome goes through <see cref="AuditTrail"/>.
+/// </summary>
+public sealed class AuditRecord
+{
+    private AuditEvent? entry;
+    private AuditEvent? savedWithChange;
+
+    /// <summary>Names the record a read looked at, or tried to.</summary>
+    public void About(long? borrowerId = null, long? loanId = null, string? subject = null)
+    {
+        var open = Open();
+        open.BorrowerId = borrowerId ?? open.BorrowerId;
+        open.LoanId = loanId ?? open.LoanId;
+        open.Subject = subject ?? open.Subject;
+    }
+
+    /// <summary>Adds the entry of a successful change to the context, so it commits with the change or not at all.</summary>
+    public void SaveWith(LendingDbContext db, Borrower? borrower = null, Loan? loan = null, string? subject = null)
+    {
+        var open = Open();
+        savedWithChange = new AuditEvent
+        {
+            OccurredAt = open.OccurredAt, Actor = open.Actor, PartnerId = open.PartnerId, Action = open.Action,
+            Outcome = ContractStatus.Success, TraceId = open.TraceId, Subject = subject ?? open.Subject,
+            Borrower = borrower, BorrowerId = borrower?.Id > 0 ? borrower.Id : loan?.BorrowerId,
+            Loan = loan, LoanId = loan?.Id > 0 ? loan.Id : null,
+        };
+        db.AuditEvents.Add(savedWithChange);
+    }
+
+    internal void Begin(HttpContext context, DateTime now)
+    {
+        var partner = context.Features.Get<CallingPartner>();
+        var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "";
+        entry = new AuditEvent
+        {
+            OccurredAt = now,
+            Actor = partner?.Code ?? AuditEvent.BackOffice,
+            PartnerId = partner?.Id,
+            Action = $"{context.Request.Method} {route}",
+            Outcome = ContractStatus.Unavailable,
+            TraceId = Activity.Current?.TraceId.ToHexString(),
+        };
+    }
+
+    /// <summary>The entry still to append, or null when it already committed with the change it records.</summary>
+    internal AuditEvent? Complete(string outcome)
+    {
+        if (savedWithChange is not null && outcome == ContractStatus.Success)
+        {
+            return null;
+        }
+
+        var open = Open();
+        open.Outcome = outcome;
+        if (savedWithChange is not null)
+        {
+            // The change rolled back: keep the ids that exist, not the entities that were never stored.
+            open.BorrowerId ??= savedWithChange.Borrower?.Id > 0 ? savedWithChange.Borrower.Id : savedWithChange.BorrowerId;
+            open.LoanId ??= savedWithChange.Loan?.Id > 0 ? savedWithChange.Loan.Id : null;
+            open.Subject ??= savedWithChange.Subject;
+        }
+
+        return open;
+    }
+
+    private AuditEvent Open() => entry ?? throw new InvalidOperationException("The route is not audited.");
+}
+
+/// <summary>Audits every call of the routes it is on, whatever the answer, once the caller is known.</summary>
+internal sealed class AuditFilter(AuditRecord record, AuditTrail trail, TimeProvider clock) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        record.Begin(http, clock.GetUtcNow().UtcDateTime);
+        object? result;
+        try
+        {
+            result = await next(context);
+        }
+        catch (Exception)
+        {
+            // A fault (the contract's handler answers 99) is recorded too, then left to that handler.
+            if (record.Complete(ContractStatus.Unavailable) is { } failed)
+            {
+                await trail.AppendAsync(failed, CancellationToken.None);
+            }
+
+            throw;
+        }
+
+        if (record.Complete(OutcomeOf(result)) is { } entry)
+        {
+            await trail.AppendAsync(entry, http.RequestAborted);
+        }
+
+        return result;
+    }
+
+    private static string OutcomeOf(object? result) => result switch
+    {
+        INestedHttpResult nested => OutcomeOf(nested.Result),
+        IValueHttpResult { Value: IContractResponse response } => response.Status,
+        _ => ContractStatus.Unavailable,
+    };
+}
+
+public static class AuditEndpointExtensions
+{
+    public static TBuilder Audited<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter<TBuilder, AuditFilter>();
+}

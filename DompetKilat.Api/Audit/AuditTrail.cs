@@ -1,0 +1,79 @@
+using System.Threading.Channels;
+using DompetKilat.Domain.Audit;
+using DompetKilat.Domain.Persistence;
+
+namespace DompetKilat.Api.Audit;
+
+/// <summary>
+/// Audit entries of reads (and refused writes, which change nothing), appended in batches off the
+/// request path, so a profile read costs no extra round trip. Bounded: when the database falls
+/// behind, requests wait for room rather than entries being dropped. An entry still queued when
+/// the process crashes is lost; a change's own entry never is, because it commits with the change.
+/// </summary>
+public sealed class AuditTrail
+{
+    private readonly Channel<AuditEvent> queue = Channel.CreateBounded<AuditEvent>(
+        new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    internal ChannelReader<AuditEvent> Pending => queue.Reader;
+
+    public ValueTask AppendAsync(AuditEvent entry, CancellationToken cancellationToken) =>
+        queue.Writer.TryWrite(entry) ? ValueTask.CompletedTask : queue.Writer.WriteAsync(entry, cancellationToken);
+
+    internal void Close() => queue.Writer.TryComplete();
+}
+
+/// <summary>Drains the audit queue into PostgreSQL, a batch per insert, and flushes what is left on shutdown.</summary>
+internal sealed class AuditTrailWriter(AuditTrail trail, IServiceScopeFactory scopes, ILogger<AuditTrailWriter> logger) : BackgroundService
+{
+    private const int BatchSize = 500;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<AuditEvent>(BatchSize);
+        // The loop ends when the queue is closed and empty, not on the stopping token, so shutdown flushes.
+        while (await trail.Pending.WaitToReadAsync(CancellationToken.None))
+        {
+            while (batch.Count < BatchSize && trail.Pending.TryRead(out var entry))
+            {
+                batch.Add(entry);
+            }
+
+            await WriteAsync(batch, stoppingToken);
+            batch.Clear();
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        trail.Close();
+        await base.StopAsync(cancellationToken);
+    }
+
+    private async Task WriteAsync(List<AuditEvent> batch, CancellationToken stoppingToken)
+    {
+        while (true)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<LendingDbContext>();
+                db.AuditEvents.AddRange(batch);
+                await db.SaveChangesAsync(CancellationToken.None);
+                return;
+            }
+            catch (Exception ex) when (ex is Microsoft.EntityFrameworkCore.DbUpdateException or Npgsql.NpgsqlException or InvalidOperationException)
+            {
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    logger.LogError(ex, "Shutting down with {Count} audit entries of reads unwritten", batch.Count);
+                    return;
+                }
+
+                logger.LogWarning(ex, "Could not append {Count} audit entries; retrying", batch.Count);
+                await Task.Delay(RetryDelay, CancellationToken.None);
+            }
+        }
+    }
+}
