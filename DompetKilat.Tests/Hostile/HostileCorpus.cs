@@ -47,7 +47,6 @@ public static class HostileCorpus
         {
             (6, Truncated),
             (6, BrokenSyntax),
-            (5, InvalidUtf8(route)),
             (8, WrongTypes(route)),
             (4, DeepNesting(route)),
             (4, GiantValues(route)),
@@ -56,12 +55,21 @@ public static class HostileCorpus
             (5, WrongContentTypes(route)),
             (6, MissingFields(route)),
             (4, ExtraFields(route)),
-            (8, BadValues(route)),
             (5, WholeBodies(route)),
             (3, CorruptedBytes),
-            (3, WrongMethods),
-            (3, BadUnicode(route)),
+            (3, WrongMethods(route)),
         };
+        if (route.Fields.Any(f => f.Kind == JsonValueKind.String))
+        {
+            mutations.Add((5, InvalidUtf8(route)));
+            mutations.Add((3, BadUnicode(route)));
+        }
+
+        if (route.Fields.Any(f => BadValuesFor(f).Length > 0))
+        {
+            mutations.Add((8, BadValues(route)));
+        }
+
         if (route.Fields.Any(f => f.Kind == JsonValueKind.Number))
         {
             mutations.Add((5, HugeNumbers(route)));
@@ -121,6 +129,7 @@ public static class HostileCorpus
         JsonValueKind.String => [1, 6281234567890.5, -1, true, false, new JsonArray(), new JsonObject(), new JsonArray("x"), new JsonObject { ["x"] = "y" }],
         JsonValueKind.Number => ["4", "", true, false, new JsonArray(), new JsonObject(), new JsonArray(4)],
         JsonValueKind.Object => ["x", 1, true, new JsonArray(), new JsonArray(new JsonObject())],
+        JsonValueKind.True or JsonValueKind.False => ["true", "false", 1, 0, "", new JsonArray(), new JsonObject()],
         _ => ["x", 1, true, new JsonObject()],
     };
 
@@ -220,7 +229,8 @@ public static class HostileCorpus
     private static Gen<Mutation> ExtraFields(JsonRoute route)
     {
         string[][] containers = [[], .. route.Fields.Where(f => f.Kind == JsonValueKind.Object).Select(f => f.Path),
-            .. route.Fields.Where(f => f.Kind == JsonValueKind.Array).Select(f => (string[])[.. f.Path, "0"])];
+            .. route.Fields.Where(f => f.Kind == JsonValueKind.Array && At(route.LiveSeed, [.. f.Path, "0"]) is JsonObject)
+                .Select(f => (string[])[.. f.Path, "0"])];
         var extra = Gen.Select(Gen.String[Gen.Char['a', 'z'], 1, 12], ExtraValue, (name, value) => ($"extra{name}", value));
         return Gen.Select(Gen.OneOf(containers), extra.Array[1, 5], (container, fields) =>
             new Mutation($"extra fields {string.Join(", ", fields.Select(f => f.Item1))} in {(container.Length == 0 ? "body" : string.Join('.', container))}", false, seed =>
@@ -244,6 +254,8 @@ public static class HostileCorpus
     private static readonly Dictionary<string, string[]> BadValuesByKey = new()
     {
         ["map"] = ["CORPORATE_BORROWER", "personal_borrower", "", " PERSONAL_BORROWER"],
+        ["partnerCode"] = ["lower", "A", "WITH SPACE", "X-Y", new string('P', 33)],
+        ["webhookUrl"] = ["ftp://hostile.example/", "not a url", "https://user:pw@hostile.example/", "/relative", "https://hostile.example/#x", ""],
         ["productCode"] = ["", "999", "95 ", new string('9', 33)],
         ["phoneNumber"] = BadPhones,
         ["emergencyContactNumber"] = BadPhones,
@@ -304,9 +316,14 @@ public static class HostileCorpus
             return bytes;
         }) { FailsUnlessObject = true });
 
-    private static readonly Gen<Mutation> WrongMethods =
-        Gen.OneOf(HttpMethod.Get, HttpMethod.Put, HttpMethod.Delete, HttpMethod.Patch, HttpMethod.Options).Select(method =>
-            new Mutation($"method {method}", true, seed => method == HttpMethod.Get ? null : Bytes(seed)) { Method = method });
+    /// <summary>Other methods on the route's path; a GET where the path also reads (a partner) may pass, and changes nothing.</summary>
+    private static Gen<Mutation> WrongMethods(JsonRoute route) =>
+        Gen.OneOf(new[] { HttpMethod.Get, HttpMethod.Post, HttpMethod.Put, HttpMethod.Delete, HttpMethod.Patch, HttpMethod.Options }
+            .Where(m => m != route.Method).ToArray()).Select(method =>
+            new Mutation($"method {method}", !(method == HttpMethod.Get && route.ReadableWithGet), seed => method == HttpMethod.Get ? null : Bytes(seed))
+            {
+                Method = method,
+            });
 
     private static readonly string[] BadUnicodeStrings =
     [
@@ -319,11 +336,18 @@ public static class HostileCorpus
             (field, value) => new Mutation($"{field.Name} = {value}", !value.Contains("FFFF", StringComparison.Ordinal), seed => WithRaw(seed, field.Path, Utf8(value))));
 
     private static Gen<Mutation> WrongCredentials(Credential proper) =>
-        Gen.OneOf(proper == Credential.AdminKey ? AdminKeyFaults : SignatureFaults).Select(credential =>
+        Gen.OneOf(proper switch
+        {
+            Credential.AdminKey => AdminKeyFaults,
+            Credential.LocalPartner => PartnerKeyFaults,
+            _ => SignatureFaults,
+        }).Select(credential =>
             new Mutation($"credential {credential}", true, seed => Bytes(seed)) { Credential = credential });
 
     public static readonly Credential[] AdminKeyFaults =
         [Credential.None, Credential.WrongAdminKey, Credential.AdminKeyInOtherCase, Credential.EmptyAdminKey, Credential.GiantAdminKey];
+
+    public static readonly Credential[] PartnerKeyFaults = [Credential.UnknownPartnerKey, Credential.EmptyPartnerKey, Credential.GiantPartnerKey];
 
     public static readonly Credential[] SignatureFaults =
     [
@@ -360,6 +384,19 @@ public static class HostileCorpus
         ("?limit=-1", false), ("?limit=0", false), ("?limit=2147483647", false), ("?limit=5&limit=6", false), ("?limit=", false),
         ("?hostile=1", false), ("?limit=%205", false), ("", false),
     ];
+
+    private static readonly string[] AuditQueries =
+    [
+        "", "?idNumber=", "?idNumber=abc", "?idNumber=%00", "?idNumber=12345678901234567", "?idNumber=1&page=0", "?idNumber=1&page=-1",
+        "?idNumber=1&pageSize=0", "?idNumber=1&pageSize=201", "?idNumber=1&page=abc", "?idNumber=1&pageSize=1e3", "?idNumber=%FF",
+        "?idNumber=1&page=99999999999", "?idNumber=' OR '1'='1", "?idNumber=9999999999999999",
+    ];
+
+    /// <summary>The audit trail asked for nobody, with unreadable pages, or without the right key.</summary>
+    public static Gen<HostileRequest> AuditTrailQueries(string route) =>
+        Gen.Select(Gen.OneOf(AuditQueries), Gen.Frequency<Credential>((3, Gen.Const(Credential.AdminKey)), (1, Gen.OneOf(AdminKeyFaults))),
+            (query, credential) => new HostileRequest(route, HttpMethod.Get, "/v1/admin/audit" + query, null, null, credential, 0,
+                $"query {query}, credential {credential}", true));
 
     /// <summary>The parked-callback list with wrong keys, unreadable limits, and limits it clamps.</summary>
     public static Gen<HostileRequest> ParkedCallbackLists(string route) => Gen.Frequency<HostileRequest>(

@@ -6,6 +6,11 @@ namespace DompetKilat.Tests.Hostile;
 public enum Credential
 {
     None,
+    /// <summary>No key, from loopback: the built-in keyless partner <c>LOCAL</c> of Development.</summary>
+    LocalPartner,
+    UnknownPartnerKey,
+    EmptyPartnerKey,
+    GiantPartnerKey,
     AdminKey,
     WrongAdminKey,
     AdminKeyInOtherCase,

@@ -110,6 +110,7 @@ public sealed class HostileRequestTests(DompetKilatApp system, ITestOutputHelper
 
     /// <summary>What the corpus aims at: things a wrongly accepted request would change, and things where nothing can change.</summary>
     private sealed record Targets(
+        string PartnerCode,
         JsonObject FreshRegistration,
         JsonObject TakenRegistration,
         JsonObject ApplicationOfBorrowerWithoutLoan,
@@ -123,7 +124,8 @@ public sealed class HostileRequestTests(DompetKilatApp system, ITestOutputHelper
         var withoutLoan = await system.RegisteredBorrowerAsync();
         var inactiveLoanId = await system.AppliedLoanAsync();
         var approvedLoanCode = await system.ApprovedLoanAsync();
-        return new Targets(TestPeople.Registration(), taken, TestPeople.LoanApplication(withoutLoan),
+        var partner = await system.NewPartnerAsync();
+        return new Targets(partner.Code, TestPeople.Registration(), taken, TestPeople.LoanApplication(withoutLoan),
             TestPeople.LoanApplication(TestPeople.Registration()), inactiveLoanId, approvedLoanCode);
     }
 
@@ -142,10 +144,10 @@ public sealed class HostileRequestTests(DompetKilatApp system, ITestOutputHelper
 
         yield return (HostileCorpus.For(new JsonRoute("POST /v1/borrower/register",
             "/v1/borrower/register", targets.FreshRegistration, "/v1/borrower/register", targets.TakenRegistration,
-            64 * 1024, Credential.None, nothingOptional)), 330);
+            64 * 1024, Credential.LocalPartner, nothingOptional)), 330);
         yield return (HostileCorpus.For(new JsonRoute("POST /v1/loan/register",
             "/v1/loan/register", targets.ApplicationOfBorrowerWithoutLoan, "/v1/loan/register", targets.ApplicationOfUnknownBorrower,
-            8 * 1024 * 1024, Credential.None, nothingOptional)), 330);
+            8 * 1024 * 1024, Credential.LocalPartner, nothingOptional)), 330);
         yield return (HostileCorpus.For(new JsonRoute("POST /v1/loan/disburse",
             "/v1/loan/disburse", LoanJourney.Callback(targets.ApprovedLoanCode), "/v1/loan/disburse", LoanJourney.Callback(unknownLoanCode),
             256 * 1024, Credential.LenderSignature, callbackOptional)), 240);
@@ -163,6 +165,29 @@ public sealed class HostileRequestTests(DompetKilatApp system, ITestOutputHelper
         yield return (HostileCorpus.Lookups("GET /v1/loan/{loanCode}", "/v1/loan/", targets.ApprovedLoanCode), 150);
         yield return (HostileCorpus.ParkedCallbackLists("GET /v1/admin/callbacks/parked"), 150);
         yield return (HostileCorpus.ParkedCallbackRetries("POST /v1/admin/callbacks/{id}/retry"), 150);
+
+        // The live seed would register a partner; the dead-end one names a taken partnerCode.
+        var partner = new JsonObject
+        {
+            ["partnerCode"] = "HOSTILE", ["name"] = "PT Hostile", ["allowList"] = new JsonArray("203.0.113.200", "2001:db8::/64"),
+            ["productCodes"] = new JsonArray("95"), ["webhookUrl"] = "https://hostile.example/dk/events", ["keyless"] = false,
+        };
+        var takenPartner = partner.DeepClone().AsObject();
+        takenPartner["partnerCode"] = targets.PartnerCode;
+        Func<string, bool> partnerOptional = name => name is "webhookUrl" or "keyless";
+        yield return (HostileCorpus.For(new JsonRoute("POST /v1/admin/partners",
+            "/v1/admin/partners", partner, "/v1/admin/partners", takenPartner, 16 * 1024, Credential.AdminKey, partnerOptional)
+            { ReadableWithGet = true }), 200);
+        var terms = partner.DeepClone().AsObject();
+        terms.Remove("partnerCode");
+        yield return (HostileCorpus.For(new JsonRoute("PUT /v1/admin/partners/{partnerCode}",
+            $"/v1/admin/partners/{targets.PartnerCode}", terms, "/v1/admin/partners/NOSUCHPARTNER", terms, 16 * 1024, Credential.AdminKey, partnerOptional)
+            { Method = HttpMethod.Put, ReadableWithGet = true }), 150);
+        yield return (HostileCorpus.For(new JsonRoute("POST /v1/admin/partners/{partnerCode}/keys",
+            $"/v1/admin/partners/{targets.PartnerCode}/keys", new JsonObject { ["webhookSecret"] = true, ["revokePrevious"] = false },
+            "/v1/admin/partners/NOSUCHPARTNER/keys", new JsonObject { ["webhookSecret"] = true, ["revokePrevious"] = false },
+            16 * 1024, Credential.AdminKey, _ => true)), 120);
+        yield return (HostileCorpus.AuditTrailQueries("GET /v1/admin/audit"), 100);
     }
 
     private async Task<(string Status, string? Violation)> SendAsync(HostileRequest hostile)
@@ -256,6 +281,15 @@ public sealed class HostileRequestTests(DompetKilatApp system, ITestOutputHelper
         var key = system.AdminApiKey;
         switch (credential)
         {
+            case Credential.UnknownPartnerKey:
+                request.Headers.Add("X-Partner-Key", $"dkp_hostile{Guid.NewGuid():N}");
+                break;
+            case Credential.EmptyPartnerKey:
+                request.Headers.TryAddWithoutValidation("X-Partner-Key", "");
+                break;
+            case Credential.GiantPartnerKey:
+                request.Headers.Add("X-Partner-Key", new string('k', 10_000));
+                break;
             case Credential.AdminKey:
                 request.Headers.Add("X-Api-Key", key);
                 break;
@@ -312,10 +346,11 @@ public sealed class HostileRequestTests(DompetKilatApp system, ITestOutputHelper
         request.Headers.Add("webhook-signature", $"v1,{Convert.ToBase64String(signature)}");
     }
 
-    private async Task<(int Borrowers, int Loans, int Callbacks)> RowCountsAsync()
+    private async Task<(int Borrowers, int Loans, int Callbacks, int Partners, int PartnerKeys, DateTime? LastPartnerChange)> RowCountsAsync()
     {
         await using var db = await system.CreateDbContextAsync();
-        return (await db.Borrowers.CountAsync(), await db.Loans.CountAsync(), await db.LoanCallbacks.CountAsync());
+        return (await db.Borrowers.CountAsync(), await db.Loans.CountAsync(), await db.LoanCallbacks.CountAsync(),
+            await db.Partners.CountAsync(), await db.PartnerKeys.CountAsync(), await db.Partners.MaxAsync(p => (DateTime?)p.UpdatedAt));
     }
 
     private async Task<(LoanStatus Inactive, LoanStatus Approved)> LoanStatusesAsync(Targets targets)

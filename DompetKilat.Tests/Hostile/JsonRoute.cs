@@ -48,13 +48,19 @@ public sealed record JsonRoute(
 {
     public IReadOnlyList<SeedField> Fields { get; } = [.. FieldsOf(LiveSeed, [], IsOptional)];
 
+    /// <summary>The route's own method; a mutation may send another.</summary>
+    public HttpMethod Method { get; init; } = HttpMethod.Post;
+
+    /// <summary>The same path also answers GET (it reads what the route writes), so a GET there may pass.</summary>
+    public bool ReadableWithGet { get; init; }
+
     public bool HasRequired => Fields.Any(f => f.Required);
 
     public HostileRequest Build(Mutation mutation)
     {
         var mustFail = mutation.MustFail || (mutation.FailsUnlessObject && !JsonSurgery.IsObjectOrNull(mutation.Body(LiveSeed)));
         var (path, seed) = mustFail ? (LivePath, LiveSeed) : (DeadEndPath, DeadEndSeed);
-        return new HostileRequest(Name, mutation.Method ?? HttpMethod.Post, path, mutation.Body(seed), mutation.ContentType,
+        return new HostileRequest(Name, mutation.Method ?? Method, path, mutation.Body(seed), mutation.ContentType,
             mutation.Credential ?? Credential, BodyLimit, mutation.Description, mustFail);
     }
 

@@ -29,13 +29,22 @@ public sealed class DompetKilatApp : IAsyncLifetime
         "whsec_" + Convert.ToBase64String(SHA256.HashData("previous test signing secret"u8)),
     ];
 
-    /// <summary>Addresses the allow-list tests pose as, through the trusted proxy (IPv4 loopback).</summary>
+    /// <summary>
+    /// Addresses the allow-list tests pose as, through the trusted proxy (IPv4 loopback): the
+    /// range of the keyless partner <see cref="NearbyPartner"/>, and the lender's.
+    /// </summary>
     public const string PartnerNetwork = "198.51.100.0/24";
+    public const string NearbyPartner = "NEARBY";
     public const string LenderNetwork = "192.0.2.0/24";
 
     public DistributedApplication App { get; private set; } = null!;
 
     public HttpClient Api { get; private set; } = null!;
+
+    public const int ApiReplicas = 2;
+
+    /// <summary>Each Api replica's own port, behind the orchestrator's proxy that <see cref="Api"/> goes through.</summary>
+    public IReadOnlyList<int> ApiReplicaPorts { get; private set; } = [];
 
     public TelemetryCapture Telemetry { get; private set; } = null!;
 
@@ -58,12 +67,13 @@ public sealed class DompetKilatApp : IAsyncLifetime
             // Loopback stays allowed and unlimited (Development); requests forwarded by the trusted
             // proxy pose as outside callers, each with a tiny budget the rate-limit tests can exhaust.
             "Api:Security:TrustedProxies:0=127.0.0.1",
-            $"Api:Security:PartnerAllowList:0={PartnerNetwork}",
+            // Two Api replicas, so the suite proves what must hold across replicas (budgets, the registry).
+            $"Replicas:Api={ApiReplicas}",
             $"Api:Security:CallbackAllowList:0={LenderNetwork}",
             $"Api:Security:CallbackSigningSecrets:0={CallbackSigningSecrets[0]}",
             $"Api:Security:CallbackSigningSecrets:1={CallbackSigningSecrets[1]}",
-            "Api:RateLimits:Partners:TokenLimit=5",
-            "Api:RateLimits:Partners:TokensPerSecond=1",
+            "Api:RateLimits:Partners:TokenLimit=20",
+            "Api:RateLimits:Partners:TokensPerSecond=2",
         ]);
         // No dashboard runs under test: the services export to this receiver instead, which the
         // personal-data tests search (and an exporter aimed at nothing would stall every shutdown).
@@ -91,6 +101,7 @@ public sealed class DompetKilatApp : IAsyncLifetime
         }
 
         Api = App.CreateHttpClient("api");
+        ApiReplicaPorts = await App.ReadApiReplicaPortsAsync(ApiReplicas);
         var logs = App.Services.GetRequiredService<ResourceLoggerService>();
         var model = App.Services.GetRequiredService<DistributedApplicationModel>();
         foreach (var service in model.Resources.Where(r => r.Name is "api" or "callback-worker"))
@@ -111,6 +122,10 @@ public sealed class DompetKilatApp : IAsyncLifetime
             ?? throw new InvalidOperationException("The AppHost's development configuration has no admin key.");
         FieldEncryptionKey = builder.Configuration["Parameters:field-encryption-key"]
             ?? throw new InvalidOperationException("The AppHost's development configuration has no field encryption key.");
+        var (status, body) = await Api.RegisterPartnerAsync(AdminApiKey,
+            new { partnerCode = NearbyPartner, name = "Partner behind the trusted proxy", allowList = new[] { PartnerNetwork }, productCodes = new[] { "95" }, keyless = true });
+        Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
+
         protection = new ServiceCollection()
             .AddSingleton(new FieldProtector(new FieldEncryptionOptions { Keys = { ["primary"] = FieldEncryptionKey }, ActiveKey = "primary" }))
             .BuildServiceProvider();

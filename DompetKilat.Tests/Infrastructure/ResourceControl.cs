@@ -9,13 +9,8 @@ public static class ResourceControl
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(1);
 
-    /// <summary>The port the Api's own Kestrel listens on, behind the orchestrator's proxy.</summary>
-    public static int ApiTargetPort(this DompetKilatApp system)
-    {
-        Assert.True(system.App.ResourceNotifications.TryGetCurrentState("api", out var api));
-        var urls = api.Snapshot.EnvironmentVariables.Single(v => v.Name == "ASPNETCORE_URLS").Value!;
-        return new Uri(urls.Split(';')[0]).Port;
-    }
+    /// <summary>The port the first Api replica's own Kestrel listens on, behind the orchestrator's proxy.</summary>
+    public static int ApiTargetPort(this DompetKilatApp system) => system.ApiReplicaPorts[0];
 
     public static async Task StopAsync(this DompetKilatApp system, string resource)
     {

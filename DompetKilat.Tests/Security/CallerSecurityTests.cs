@@ -23,20 +23,20 @@ public sealed class CallerSecurityTests(DompetKilatApp system) : IDisposable
     }
 
     [Fact]
-    public async Task A_caller_off_the_partner_allow_list_is_05_before_its_body_is_read()
+    public async Task A_caller_no_partner_calls_from_is_05_before_its_body_is_read()
     {
         using var request = Forwarded(HttpMethod.Post, "/v1/borrower/register", "203.0.113.9", "{not json");
 
         using var response = await viaProxy.SendAsync(request);
 
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         var body = await ContractJson.ReadEnvelopeAsync(response);
         Assert.Equal("05", body.Status());
-        Assert.Equal("client IP 203.0.113.9 is not allowed", body["message"]!.GetValue<string>());
+        Assert.Equal("partner key is missing and no keyless partner calls from this address", body["message"]!.GetValue<string>());
     }
 
     [Fact]
-    public async Task A_partner_on_the_allow_list_is_let_through()
+    public async Task A_keyless_partners_address_is_let_through()
     {
         using var request = Forwarded(HttpMethod.Get, "/v1/borrower/3626382876387831", "198.51.100.7");
 
@@ -55,7 +55,7 @@ public sealed class CallerSecurityTests(DompetKilatApp system) : IDisposable
         using var fromProxy = await viaProxy.SendAsync(honoured);
 
         Assert.Equal("001", (await ContractJson.ReadEnvelopeAsync(fromUntrusted)).Status());
-        Assert.Equal(HttpStatusCode.Forbidden, fromProxy.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, fromProxy.StatusCode);
     }
 
     [Fact]
@@ -135,9 +135,16 @@ public sealed class CallerSecurityTests(DompetKilatApp system) : IDisposable
     [Fact]
     public async Task A_caller_over_its_budget_is_07_with_Retry_After_and_recovers_after_it()
     {
-        const string caller = "198.51.100.77";
+        // A keyless partner of its own, so exhausting its budget leaves the other tests' partners alone.
+        const string caller = "203.0.113.77";
+        var (registered, _) = await system.Api.RegisterPartnerAsync(system.AdminApiKey, new
+        {
+            partnerCode = PartnerCalls.NewPartnerCode("B"), name = "Budget", allowList = new[] { "203.0.113.64/27" },
+            productCodes = new[] { "95" }, keyless = true,
+        });
+        Assert.Equal(HttpStatusCode.OK, registered);
         var answers = new List<HttpResponseMessage>();
-        for (var i = 0; i < 12; i++)
+        for (var i = 0; i < 40; i++)
         {
             answers.Add(await viaProxy.SendAsync(Forwarded(HttpMethod.Get, "/v1/borrower/3626382876387831", caller)));
         }

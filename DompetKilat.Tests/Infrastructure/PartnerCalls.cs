@@ -1,0 +1,123 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace DompetKilat.Tests.Infrastructure;
+
+/// <summary>A partner the test registered, with the key it was issued.</summary>
+public sealed record TestPartner(string Code, string ApiKey, string WebhookSecret);
+
+/// <summary>Registering partners and calling as one of them, as a partner's own client would.</summary>
+public static class PartnerCalls
+{
+    private static long sequence = DateTime.UtcNow.Ticks % 1_000_000;
+
+    public static readonly string[] Loopback = ["127.0.0.1", "::1"];
+
+    public static string NewPartnerCode(string prefix = "P") => $"{prefix}{Interlocked.Increment(ref sequence)}";
+
+    public static async Task<(HttpStatusCode Status, JsonObject Body)> RegisterPartnerAsync(this HttpClient api, string adminKey, object body) =>
+        await api.SendAsync(HttpMethod.Post, "/v1/admin/partners", JsonSerializer.Serialize(body), ("X-Api-Key", adminKey));
+
+    /// <summary>A keyed partner calling from loopback, told apart from <c>LOCAL</c> by its key.</summary>
+    public static async Task<TestPartner> NewPartnerAsync(this DompetKilatApp system, string[]? allowList = null, string[]? productCodes = null)
+    {
+        var code = NewPartnerCode();
+        var (status, body) = await system.Api.RegisterPartnerAsync(system.AdminApiKey,
+            new { partnerCode = code, name = $"Partner {code}", allowList = allowList ?? Loopback, productCodes = productCodes ?? ["95"] });
+        Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
+        var partner = new TestPartner(code, body["data"]!["apiKey"]!.GetValue<string>(), body["data"]!["webhookSecret"]!.GetValue<string>());
+        await system.KnownToEveryReplicaAsync(partner);
+        return partner;
+    }
+
+    public static Task<(HttpStatusCode Status, JsonObject Body)> AdminAsync(this DompetKilatApp system, HttpMethod method, string path, string? json = null) =>
+        system.Api.SendAsync(method, path, json, ("X-Api-Key", system.AdminApiKey));
+
+    public static Task<(HttpStatusCode Status, JsonObject Body)> GetAsPartnerAsync(this HttpClient client, string path, string? partnerKey) =>
+        client.SendAsync(HttpMethod.Get, path, null, partnerKey is null ? null : ("X-Partner-Key", partnerKey));
+
+    public static Task<(HttpStatusCode Status, JsonObject Body)> PostAsPartnerAsync(this HttpClient client, string path, JsonNode json, string? partnerKey) =>
+        client.SendAsync(HttpMethod.Post, path, json.ToJsonString(), partnerKey is null ? null : ("X-Partner-Key", partnerKey));
+
+    public static async Task<(HttpStatusCode Status, JsonObject Body)> SendAsync(
+        this HttpClient client, HttpMethod method, string path, string? json, (string Name, string Value)? header)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
+        }
+
+        if (header is { } h)
+        {
+            request.Headers.Add(h.Name, h.Value);
+        }
+
+        using var response = await client.SendAsync(request);
+        return (response.StatusCode, await ContractJson.ReadEnvelopeAsync(response));
+    }
+
+    /// <summary>A borrower the partner registered and applied a loan for; the loan approved, so it has a code.</summary>
+    public static async Task<(JsonObject Registration, long LoanId, string LoanCode)> BorrowerWithApprovedLoanAsync(
+        this DompetKilatApp system, TestPartner partner)
+    {
+        var registration = TestPeople.Registration();
+        var (registered, registeredBody) = await system.Api.PostAsPartnerAsync("/v1/borrower/register", registration, partner.ApiKey);
+        Assert.True(registered == HttpStatusCode.OK, registeredBody.ToJsonString());
+        var (applied, loan) = await system.Api.PostAsPartnerAsync("/v1/loan/register", TestPeople.LoanApplication(registration), partner.ApiKey);
+        Assert.True(applied == HttpStatusCode.OK, loan.ToJsonString());
+        var loanId = loan["data"]!["id"]!.GetValue<long>();
+        var (approved, approval) = await system.AdminPostAsync($"/v1/admin/loan/{loanId}/approve", "{}");
+        Assert.True(approved == HttpStatusCode.OK, approval.ToJsonString());
+        return (registration, loanId, approval["data"]!["loanCode"]!.GetValue<string>());
+    }
+
+    /// <summary>A client for each Api replica's own socket, past the orchestrator's load-balancing proxy.</summary>
+    public static IReadOnlyList<HttpClient> ApiReplicaClients(this DompetKilatApp system) =>
+        [.. system.ApiReplicaPorts.Select(port => new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") })];
+
+    /// <summary>
+    /// Waits until every Api replica has heard of the partner's key (each replica reloads the
+    /// registry when PostgreSQL notifies it of the change, a few milliseconds after the commit).
+    /// Each check spends one token of the partner's budget.
+    /// </summary>
+    public static async Task KnownToEveryReplicaAsync(this DompetKilatApp system, TestPartner partner)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(2);
+        foreach (var replica in system.ApiReplicaClients())
+        {
+            using (replica)
+            {
+                while ((await replica.GetAsPartnerAsync("/v1/borrower/0", partner.ApiKey)).Status == HttpStatusCode.Unauthorized)
+                {
+                    Assert.True(DateTime.UtcNow < deadline, $"{replica.BaseAddress} has not heard of partner {partner.Code}");
+                    await Task.Delay(20);
+                }
+            }
+        }
+    }
+
+    /// <summary>The ports of every Api replica's own socket, read from the orchestrator's view of the replicas.</summary>
+    public static async Task<IReadOnlyList<int>> ReadApiReplicaPortsAsync(this DistributedApplication app, int replicas)
+    {
+        var ports = new Dictionary<string, int>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await foreach (var update in app.ResourceNotifications.WatchAsync(timeout.Token))
+        {
+            if (update.Resource.Name == "api"
+                && update.Snapshot.EnvironmentVariables.FirstOrDefault(v => v.Name == "ASPNETCORE_URLS")?.Value is { } urls)
+            {
+                ports[update.ResourceId] = new Uri(urls.Split(';')[0]).Port;
+                if (ports.Count == replicas)
+                {
+                    break;
+                }
+            }
+        }
+
+        Assert.Equal(replicas, ports.Count);
+        return [.. ports.Values];
+    }
+}

@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using DompetKilat.Tests.Infrastructure;
+
+namespace DompetKilat.Tests.Partners;
+
+/// <summary>API-CONTRACT §8, "Who is calling": every 05 case, key rotation, and changes reaching every Api replica.</summary>
+[Collection(DompetKilatAppCollection.Name)]
+public sealed class PartnerIdentificationTests(DompetKilatApp system) : IDisposable
+{
+    /// <summary>Every change must reach every replica within this (the issue's promise).</summary>
+    private static readonly TimeSpan Propagation = TimeSpan.FromSeconds(2);
+
+    /// <summary>The trusted proxy: its X-Forwarded-For names the caller.</summary>
+    private readonly HttpClient viaProxy = new() { BaseAddress = new Uri($"http://127.0.0.1:{system.Api.BaseAddress!.Port}") };
+
+    public void Dispose() => viaProxy.Dispose();
+
+    [Fact]
+    public async Task An_unknown_key_is_05_401_before_the_body_is_read()
+    {
+        var (status, body) = await system.Api.SendAsync(HttpMethod.Post, "/v1/borrower/register", "{not json", ("X-Partner-Key", "dkp_unknown"));
+
+        Assert.Equal((HttpStatusCode.Unauthorized, "05"), (status, body.Status()));
+        Assert.Equal("partner key is unknown or revoked", body["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_key_of_ten_thousand_characters_is_05_401()
+    {
+        var (status, body) = await system.Api.GetAsPartnerAsync("/v1/borrower/3626382876387831", new string('k', 10_000));
+
+        Assert.Equal((HttpStatusCode.Unauthorized, "05"), (status, body.Status()));
+    }
+
+    [Fact]
+    public async Task A_known_key_from_an_address_outside_its_allow_list_is_05_403()
+    {
+        var partner = await system.NewPartnerAsync(allowList: ["203.0.113.0/24"]);
+
+        var (status, body) = await system.Api.GetAsPartnerAsync("/v1/borrower/3626382876387831", partner.ApiKey);
+
+        Assert.Equal((HttpStatusCode.Forbidden, "05"), (status, body.Status()));
+        Assert.StartsWith("client IP ", body["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_a_key_an_address_no_keyless_partner_holds_is_05_401()
+    {
+        var (status, body) = await viaProxy.CallAsync(Forwarded("/v1/borrower/3626382876387831", "203.0.113.9"));
+
+        Assert.Equal((HttpStatusCode.Unauthorized, "05"), (status, body.Status()));
+    }
+
+    [Fact]
+    public async Task Without_a_key_the_keyless_partner_whose_range_holds_the_address_is_the_caller()
+    {
+        var (status, body) = await viaProxy.CallAsync(Forwarded("/v1/borrower/3626382876387831", "198.51.100.41"));
+
+        Assert.Equal((HttpStatusCode.NotFound, "001"), (status, body.Status()));
+    }
+
+    [Fact]
+    public async Task A_disabled_keyless_partner_is_05_403_on_every_replica_within_two_seconds()
+    {
+        var code = PartnerCalls.NewPartnerCode("K");
+        var (registered, _) = await system.Api.RegisterPartnerAsync(system.AdminApiKey,
+            new { partnerCode = code, name = "Keyless", allowList = new[] { "203.0.113.128/25" }, productCodes = new[] { "95" }, keyless = true });
+        Assert.Equal(HttpStatusCode.OK, registered);
+        await AssertOnEveryReplicaAsync(null, HttpStatusCode.NotFound, "203.0.113.130");
+
+        await system.AdminAsync(HttpMethod.Post, $"/v1/admin/partners/{code}/disable");
+
+        await AssertOnEveryReplicaAsync(null, HttpStatusCode.Forbidden, "203.0.113.130");
+    }
+
+    [Fact]
+    public async Task A_disabled_partner_is_05_403_on_every_replica_within_two_seconds()
+    {
+        var partner = await system.NewPartnerAsync();
+        await AssertOnEveryReplicaAsync(partner.ApiKey, HttpStatusCode.NotFound);
+
+        var (status, body) = await system.AdminAsync(HttpMethod.Post, $"/v1/admin/partners/{partner.Code}/disable");
+        Assert.Equal("DISABLED", body["data"]!["status"]!.GetValue<string>());
+
+        await AssertOnEveryReplicaAsync(partner.ApiKey, HttpStatusCode.Forbidden);
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
+
+    [Fact]
+    public async Task A_rotated_key_keeps_working_beside_the_new_one_until_revoked_on_every_replica()
+    {
+        var partner = await system.NewPartnerAsync();
+
+        var (_, rotated) = await system.AdminAsync(HttpMethod.Post, $"/v1/admin/partners/{partner.Code}/keys", """{"webhookSecret": true}""");
+        var secondKey = rotated["data"]!["apiKey"]!.GetValue<string>();
+        var overlapEnds = rotated["data"]!["previousExpireAt"]!.GetValue<DateTime>();
+        Assert.InRange(overlapEnds - DateTime.UtcNow, TimeSpan.FromHours(23.9), TimeSpan.FromHours(24));
+        Assert.StartsWith("whsec_", rotated["data"]!["webhookSecret"]!.GetValue<string>(), StringComparison.Ordinal);
+        await AssertOnEveryReplicaAsync(partner.ApiKey, HttpStatusCode.NotFound);
+        await AssertOnEveryReplicaAsync(secondKey, HttpStatusCode.NotFound);
+
+        var (_, revoked) = await system.AdminAsync(HttpMethod.Post, $"/v1/admin/partners/{partner.Code}/keys", """{"revokePrevious": true}""");
+        var thirdKey = revoked["data"]!["apiKey"]!.GetValue<string>();
+
+        await AssertOnEveryReplicaAsync(partner.ApiKey, HttpStatusCode.Unauthorized);
+        await AssertOnEveryReplicaAsync(secondKey, HttpStatusCode.Unauthorized);
+        await AssertOnEveryReplicaAsync(thirdKey, HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Two_replicas_give_a_partner_one_budget_not_two()
+    {
+        var partner = await system.NewPartnerAsync();
+        var replicas = system.ApiReplicaClients();
+        var clock = Stopwatch.StartNew();
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 40; i++)
+        {
+            answers.Add((await replicas[i % replicas.Count].GetAsPartnerAsync("/v1/borrower/3626382876387831", partner.ApiKey)).Status);
+        }
+
+        // The fixture's budget: a burst of 20 (less the tokens spent checking that every replica
+        // knows the key), then 2 a second. Two budgets would have let all 40 through.
+        var admitted = answers.Count(a => a == HttpStatusCode.NotFound);
+        Assert.InRange(admitted, 20 - DompetKilatApp.ApiReplicas, 20 + (int)Math.Ceiling(clock.Elapsed.TotalSeconds * 2) + 1);
+        Assert.Contains(HttpStatusCode.TooManyRequests, answers);
+        Assert.All(answers, a => Assert.Contains(a, new[] { HttpStatusCode.NotFound, HttpStatusCode.TooManyRequests }));
+        foreach (var replica in replicas)
+        {
+            replica.Dispose();
+        }
+    }
+
+    /// <summary>Asks each Api replica directly until it answers as expected, failing after <see cref="Propagation"/>.</summary>
+    private async Task AssertOnEveryReplicaAsync(string? partnerKey, HttpStatusCode expected, string? forwardedFor = null)
+    {
+        var replicas = system.ApiReplicaClients();
+        var clock = Stopwatch.StartNew();
+        foreach (var replica in replicas)
+        {
+            while (true)
+            {
+                var (status, _) = forwardedFor is null
+                    ? await replica.GetAsPartnerAsync("/v1/borrower/3626382876387831", partnerKey)
+                    // A replica's own socket is reached from 127.0.0.1, the trusted proxy, so X-Forwarded-For counts there too.
+                    : await replica.CallAsync(Forwarded("/v1/borrower/3626382876387831", forwardedFor));
+                if (status == expected)
+                {
+                    break;
+                }
+
+                Assert.True(clock.Elapsed < Propagation, $"{replica.BaseAddress} still answers {status} after {clock.Elapsed}");
+                await Task.Delay(50);
+            }
+
+            replica.Dispose();
+        }
+    }
+
+    private static HttpRequestMessage Forwarded(string path, string client)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("X-Forwarded-For", client);
+        return request;
+    }
+}
+
+file static class ForwardedCalls
+{
+    public static async Task<(HttpStatusCode Status, System.Text.Json.Nodes.JsonObject Body)> CallAsync(this HttpClient client, HttpRequestMessage request)
+    {
+        using (request)
+        {
+            using var response = await client.SendAsync(request);
+            return (response.StatusCode, await ContractJson.ReadEnvelopeAsync(response));
+        }
+    }
+}
