@@ -11,9 +11,15 @@ namespace DompetKilat.Tests.Infrastructure;
 /// <summary>
 /// The real AppHost (PostgreSQL, Redis, migrations, Api, CallbackWorker), started once per
 /// test run on random ports with a fresh data directory, and shared by every integration test.
+/// One replica of each service unless a subclass asks for more.
 /// </summary>
-public sealed class DompetKilatApp : IAsyncLifetime
+public class DompetKilatApp(int apiReplicas, int workerReplicas) : IAsyncLifetime
 {
+    public DompetKilatApp()
+        : this(apiReplicas: 1, workerReplicas: 1)
+    {
+    }
+
     private static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(3);
 
     public static readonly string[] ServiceResources = ["postgres", "redis", "api", "callback-worker"];
@@ -35,6 +41,9 @@ public sealed class DompetKilatApp : IAsyncLifetime
 
     public DistributedApplication App { get; private set; } = null!;
 
+    /// <summary>The orchestrator's id of each replica of every service resource, by resource name.</summary>
+    public Dictionary<string, IReadOnlyList<string>> Instances { get; } = [];
+
     public HttpClient Api { get; private set; } = null!;
 
     public TelemetryCapture Telemetry { get; private set; } = null!;
@@ -54,6 +63,8 @@ public sealed class DompetKilatApp : IAsyncLifetime
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.DompetKilat_AppHost>(
         [
             "DcpPublisher:RandomizePorts=true",
+            $"Replicas:Api={apiReplicas}",
+            $"Replicas:Worker={workerReplicas}",
             $"DataStores:DataDirectory={DataDirectory}",
             // Loopback stays allowed and unlimited (Development); requests forwarded by the trusted
             // proxy pose as outside callers, each with a tiny budget the rate-limit tests can exhaust.
@@ -87,17 +98,18 @@ public sealed class DompetKilatApp : IAsyncLifetime
         await App.StartAsync(startup.Token);
         foreach (var resource in ServiceResources)
         {
-            await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, startup.Token);
+            Instances[resource] = await App.FindInstancesAsync(resource, startup.Token);
         }
+
+        await App.WaitForHealthyAsync([.. Instances.Values.SelectMany(i => i)], startup.Token);
 
         Api = App.CreateHttpClient("api");
         var logs = App.Services.GetRequiredService<ResourceLoggerService>();
-        var model = App.Services.GetRequiredService<DistributedApplicationModel>();
-        foreach (var service in model.Resources.Where(r => r.Name is "api" or "callback-worker"))
+        foreach (var instance in Instances["api"].Concat(Instances["callback-worker"]))
         {
             _ = Task.Run(async () =>
             {
-                await foreach (var batch in logs.WatchAsync(service))
+                await foreach (var batch in logs.WatchAsync(instance))
                 {
                     foreach (var line in batch)
                     {
