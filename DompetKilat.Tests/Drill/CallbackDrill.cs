@@ -80,6 +80,7 @@ public sealed class CallbackDrill(ReplicatedApp system, ITestOutputHelper testOu
               loans not at newest   {wrongFinalState}
               drain time            {drainTime.TotalSeconds:F1} s after the last 00
               longest unavailability {lender.LongestUnavailability.TotalSeconds:F1} s (first send to 00 of one callback)
+              longest request       {lender.LongestAttempt.Took.TotalSeconds:F1} s, answered {lender.LongestAttempt.Answer}
             """);
 
         Assert.Equal(plan.Count, lender.Acknowledged.Count);

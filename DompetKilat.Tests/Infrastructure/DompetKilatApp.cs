@@ -13,14 +13,24 @@ namespace DompetKilat.Tests.Infrastructure;
 /// test run on random ports with a fresh data directory, and shared by every integration test.
 /// One replica of each service unless a subclass asks for more.
 /// </summary>
-public class DompetKilatApp(int apiReplicas, int workerReplicas) : IAsyncLifetime
+public class DompetKilatApp : IAsyncLifetime
 {
+    private static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(3);
+
+    private readonly int apiReplicas;
+    private readonly int workerReplicas;
+
     public DompetKilatApp()
         : this(apiReplicas: 1, workerReplicas: 1)
     {
     }
 
-    private static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(3);
+    // xunit builds a fixture through its only public constructor.
+    protected DompetKilatApp(int apiReplicas, int workerReplicas)
+    {
+        this.apiReplicas = apiReplicas;
+        this.workerReplicas = workerReplicas;
+    }
 
     public static readonly string[] ServiceResources = ["postgres", "redis", "api", "callback-worker"];
 

@@ -66,9 +66,13 @@ public static class ResourceControl
     {
         using var cancel = new CancellationTokenSource(Timeout);
         var commands = system.App.Services.GetRequiredService<ResourceCommandService>();
+        // The snapshot keeps the last run's state and health until the new process reports: only a
+        // process started by this command counts.
+        var requested = DateTime.UtcNow.AddSeconds(-1);
         var result = await commands.ExecuteCommandAsync(resourceOrInstance, KnownResourceCommands.StartCommand, cancel.Token);
         Assert.True(result.Success, result.Message);
-        await system.App.WaitForInstancesAsync([resourceOrInstance], IsHealthy, cancel.Token);
+        await system.App.WaitForInstancesAsync([resourceOrInstance],
+            update => IsHealthy(update) && update.Snapshot.StartTimeStamp >= requested, cancel.Token);
     }
 
     /// <summary>SIGKILL, as a crash or an OOM kill would: no shutdown, no chance to finish a request or a transaction.</summary>
