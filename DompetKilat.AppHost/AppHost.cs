@@ -26,6 +26,13 @@ var api = builder.AddProject<Projects.DompetKilat_Api>("api")
     .WithReplicas(builder.Configuration.GetValue("Replicas:Api", 1))
     .WithTraceSampling(builder.Configuration);
 
+// Development accepts unsigned callbacks and the Api refuses to start anywhere else without a
+// secret, so a published model must carry one.
+if (builder.ExecutionContext.IsPublishMode)
+{
+    api.WithEnvironment("Security__CallbackSigningSecrets__0", builder.AddParameter("callback-signing-secret", secret: true));
+}
+
 // Settings under "Api" in the AppHost's configuration become the Api's own (Api__RateLimits__...),
 // so a benchmark, a drill or a test can tune the Api without editing it.
 foreach (var setting in ConfigurationExtensions.AsEnumerable(builder.Configuration.GetSection("Api"), makePathsRelative: true))

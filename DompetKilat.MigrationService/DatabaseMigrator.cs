@@ -5,6 +5,19 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DompetKilat.MigrationService;
 
+/// <summary>What the migration service does: apply the migrations, or wait until someone else has.</summary>
+internal enum MigrationMode
+{
+    /// <summary>Brings the schema up to date, then exits. The AppHost's migration resource, Kubernetes' migration Job.</summary>
+    Apply,
+
+    /// <summary>
+    /// Changes nothing; exits once no migration is pending. Kubernetes runs this as an init container
+    /// of every Api and worker pod, so a replica starts only after the release's migration Job finished.
+    /// </summary>
+    Wait,
+}
+
 /// <summary>
 /// Brings the schema up to date once, then stops. The AppHost starts the Api and the
 /// CallbackWorker only after this finished successfully, so no replica ever races a
@@ -12,33 +25,35 @@ namespace DompetKilat.MigrationService;
 /// </summary>
 internal sealed class DatabaseMigrator(
     IServiceProvider serviceProvider,
+    IConfiguration configuration,
     IHostApplicationLifetime lifetime,
     IHostEnvironment environment,
     TimeProvider clock,
     ILogger<DatabaseMigrator> logger) : BackgroundService
 {
     private static readonly ActivitySource ActivitySource = new(Extensions.TelemetrySourceName);
+    private static readonly TimeSpan WaitPoll = TimeSpan.FromSeconds(2);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var activity = ActivitySource.StartActivity("Migrate database", ActivityKind.Client);
+        var mode = configuration.GetValue("Migrations:Mode", MigrationMode.Apply);
+        using var activity = ActivitySource.StartActivity(mode == MigrationMode.Apply ? "Migrate database" : "Wait for database schema", ActivityKind.Client);
         try
         {
             await using var scope = serviceProvider.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<LendingDbContext>();
-
-            var pending = (await db.Database.GetPendingMigrationsAsync(stoppingToken)).ToList();
-            logger.LogInformation("Applying {Count} pending migrations", pending.Count);
-
-            // Retries ride out the seconds in which PostgreSQL accepts connections but still recovers.
-            var strategy = db.Database.CreateExecutionStrategy();
-            await strategy.ExecuteAsync(() => db.Database.MigrateAsync(stoppingToken));
-            if (environment.IsDevelopment())
+            if (mode == MigrationMode.Wait)
             {
-                await EnsureLocalPartnerAsync(db, stoppingToken);
+                await WaitForSchemaAsync(db, stoppingToken);
             }
-
-            logger.LogInformation("Database schema is up to date");
+            else
+            {
+                await MigrateAsync(db, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            Environment.ExitCode = 1;
         }
         catch (Exception ex)
         {
@@ -48,6 +63,22 @@ internal sealed class DatabaseMigrator(
         }
 
         lifetime.StopApplication();
+    }
+
+    private async Task MigrateAsync(LendingDbContext db, CancellationToken stoppingToken)
+    {
+        var pending = (await db.Database.GetPendingMigrationsAsync(stoppingToken)).ToList();
+        logger.LogInformation("Applying {Count} pending migrations", pending.Count);
+
+        // Retries ride out the seconds in which PostgreSQL accepts connections but still recovers.
+        var strategy = db.Database.CreateExecutionStrategy();
+        await strategy.ExecuteAsync(() => db.Database.MigrateAsync(stoppingToken));
+        if (environment.IsDevelopment())
+        {
+            await EnsureLocalPartnerAsync(db, stoppingToken);
+        }
+
+        logger.LogInformation("Database schema is up to date");
     }
 
     /// <summary>
@@ -66,5 +97,33 @@ internal sealed class DatabaseMigrator(
         db.Partners.Add(local);
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Registered the built-in partner {PartnerCode} for loopback callers", Partner.LocalCode);
+    }
+
+    /// <summary>
+    /// Polls until this build's migrations are all applied. An unreachable database is waited out
+    /// too: the pod starting is what a deployment sees, not a crash loop with growing back-off.
+    /// </summary>
+    private async Task WaitForSchemaAsync(LendingDbContext db, CancellationToken stoppingToken)
+    {
+        while (true)
+        {
+            try
+            {
+                var pending = (await db.Database.GetPendingMigrationsAsync(stoppingToken)).ToList();
+                if (pending.Count == 0)
+                {
+                    logger.LogInformation("Database schema is up to date");
+                    return;
+                }
+
+                logger.LogInformation("Waiting for the migration job: {Count} migrations pending, the newest {Migration}", pending.Count, pending[^1]);
+            }
+            catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
+            {
+                logger.LogWarning(ex, "Database not reachable yet; waiting");
+            }
+
+            await Task.Delay(WaitPoll, stoppingToken);
+        }
     }
 }

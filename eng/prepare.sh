@@ -11,7 +11,8 @@ as_root() {
   fi
 }
 
-# Debian package names for what the AppHost runs without a container runtime,
+# Debian package names for what the AppHost runs without a container runtime and for rendering
+# and validating the Kubernetes objects (kubectl, Node.js and npm),
 # plus anything a caller asks for (bench.sh wants wrk, pgbench and redis-benchmark).
 ensure_apt_packages() {
   local missing=()
@@ -20,6 +21,9 @@ ensure_apt_packages() {
   command -v redis-server >/dev/null || missing+=(redis-server)
   command -v pgrep >/dev/null || missing+=(procps)
   command -v curl >/dev/null || missing+=(curl)
+  command -v kubectl >/dev/null || missing+=(kubectl)
+  command -v node >/dev/null || missing+=(nodejs)
+  command -v npm >/dev/null || missing+=(npm)
   local extra
   for extra in "$@"; do
     IFS=: read -r cmd pkg <<<"$extra"
@@ -29,6 +33,17 @@ ensure_apt_packages() {
     echo "==> installing ${missing[*]}"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+# The validator's npm packages, exactly as package-lock.json pins them; reinstalled only when the
+# lock file changed since the last install.
+ensure_deploy_validator() {
+  local validator="$repo_root/deploy/validate"
+  if ! cmp -s "$validator/package-lock.json" "$validator/node_modules/.package-lock.json.installed" 2>/dev/null; then
+    echo "==> installing the Kubernetes validator's npm packages"
+    (cd "$validator" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    cp "$validator/package-lock.json" "$validator/node_modules/.package-lock.json.installed"
   fi
 }
 

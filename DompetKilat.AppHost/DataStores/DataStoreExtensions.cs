@@ -23,12 +23,16 @@ internal static class DataStoreExtensions
     /// <summary>
     /// Adds PostgreSQL (with the product database) and Redis. <c>DataStores:Mode</c> forces
     /// containers or local executables; <c>DataStores:DataDirectory</c> says where the
-    /// executables keep their data (default: <c>.data/</c> at the repository root).
+    /// executables keep their data (default: <c>.data/</c> at the repository root). A published
+    /// model always describes the container resources: the local executables exist only for
+    /// machines without a container runtime and mean nothing to a deployment.
     /// </summary>
     public static (IResourceBuilder<IResourceWithConnectionString> Database, IResourceBuilder<IResourceWithConnectionString> Redis)
         AddDataStores(this IDistributedApplicationBuilder builder)
     {
-        var mode = builder.Configuration.GetValue("DataStores:Mode", DataStoreMode.Auto);
+        var mode = builder.ExecutionContext.IsPublishMode
+            ? DataStoreMode.Container
+            : builder.Configuration.GetValue("DataStores:Mode", DataStoreMode.Auto);
         if (mode == DataStoreMode.Auto)
         {
             mode = ContainerRuntimeAnswers() ? DataStoreMode.Container : DataStoreMode.Executable;

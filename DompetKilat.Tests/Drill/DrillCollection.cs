@@ -6,12 +6,18 @@ using DompetKilat.Tests.Infrastructure;
 
 namespace DompetKilat.Tests.Drill;
 
-/// <summary>The drill gets a system of its own: it restarts PostgreSQL and kills workers.</summary>
+/// <summary>The drill gets a system of its own: it restarts PostgreSQL and kills Api and worker replicas.</summary>
 [CollectionDefinition(Name)]
-public sealed class DrillCollection : ICollectionFixture<DompetKilatApp>
+public sealed class DrillCollection : ICollectionFixture<ReplicatedApp>
 {
     public const string Name = "Resilience drill";
 }
+
+/// <summary>
+/// The system as it runs when scaled out: two Api replicas behind the orchestrator's proxy (the
+/// stand-in for a load balancer) and two CallbackWorker replicas, all on the same PostgreSQL and Redis.
+/// </summary>
+public sealed class ReplicatedApp() : DompetKilatApp(apiReplicas: 2, workerReplicas: 2);
 
 /// <summary>
 /// How long and how hard the drill runs: <c>quick</c> (the default, for CI) or <c>full</c>,

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Aspire.Hosting.ApplicationModel;
 using DompetKilat.Tests.Infrastructure;
 
 namespace DompetKilat.Tests.Drill;
@@ -8,26 +7,29 @@ namespace DompetKilat.Tests.Drill;
 public sealed class DrillFaults(DompetKilatApp system, Action<string> log)
 {
     private readonly Stopwatch clock = Stopwatch.StartNew();
+    private readonly Dictionary<string, int> kills = [];
 
     public List<string> Injected { get; } = [];
 
-    /// <summary>SIGKILL, as a crash or an OOM kill would: no shutdown, no chance to finish a transaction.</summary>
-    public async Task KillWorkerAsync()
-    {
-        Assert.True(system.App.ResourceNotifications.TryGetCurrentState("callback-worker", out var worker));
-        var pid = worker.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value;
-        using (var process = Process.GetProcessById(Convert.ToInt32(pid, System.Globalization.CultureInfo.InvariantCulture)))
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
+    /// <summary>Every replica killed, by service: the drill checks each service lost one and kept serving.</summary>
+    public IReadOnlyDictionary<string, int> Kills => kills;
 
-        Record("CallbackWorker killed with SIGKILL");
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await system.App.ResourceNotifications.WaitForResourceAsync("callback-worker",
-            e => e.Snapshot.State?.Text is "Exited" or "Finished" or "FailedToStart", cancel.Token);
-        await system.StartAsync("callback-worker");
-        Record("CallbackWorker started again");
+    /// <summary>
+    /// SIGKILLs one replica of a service (each call takes the next one, so every replica dies in
+    /// turn) while the others keep serving, then starts it again, as an orchestrator would.
+    /// </summary>
+    public async Task KillReplicaAsync(string resource, string service)
+    {
+        var replicas = system.Replicas(resource);
+        Assert.True(replicas.Count >= 2, $"{service} runs {replicas.Count} replica(s); the drill needs another one serving while one dies");
+        kills.TryGetValue(resource, out var killed);
+        var victim = replicas.OrderBy(r => r.Id, StringComparer.Ordinal).ElementAt(killed % replicas.Count);
+        kills[resource] = killed + 1;
+
+        await system.KillAsync(victim);
+        Record($"{service} replica {victim.Id} (pid {victim.ProcessId}) killed with SIGKILL");
+        await system.StartAsync(victim.Id);
+        Record($"{service} replica {victim.Id} started again");
     }
 
     public async Task RestartRedisAsync(TimeSpan down)

@@ -23,6 +23,7 @@ public sealed class DrillLender(DompetKilatApp system, double replayShare)
     private long retries;
     private long lastAcknowledgedTicks;
     private long longestUnavailableTicks;
+    private (TimeSpan Took, string Answer) longestAttempt;
 
     public IReadOnlyDictionary<string, PlannedCallback> Acknowledged => acknowledged;
 
@@ -38,6 +39,18 @@ public sealed class DrillLender(DompetKilatApp system, double replayShare)
 
     /// <summary>The longest any one callback waited between its first send and its 00.</summary>
     public TimeSpan LongestUnavailability => TimeSpan.FromTicks(Interlocked.Read(ref longestUnavailableTicks));
+
+    /// <summary>The longest single request and how it ended: a hung connection shows here, not as a retry.</summary>
+    public (TimeSpan Took, string Answer) LongestAttempt
+    {
+        get
+        {
+            lock (answers)
+            {
+                return longestAttempt;
+            }
+        }
+    }
 
     /// <summary>Feeds the plan evenly over <paramref name="duration"/> to <paramref name="senders"/> concurrent senders.</summary>
     public async Task SendAsync(IReadOnlyList<PlannedCallback> plan, int senders, TimeSpan duration, CancellationToken cancellationToken)
@@ -82,6 +95,7 @@ public sealed class DrillLender(DompetKilatApp system, double replayShare)
         while (true)
         {
             Interlocked.Increment(ref sent);
+            var attempt = Stopwatch.StartNew();
             string answer;
             try
             {
@@ -94,6 +108,13 @@ public sealed class DrillLender(DompetKilatApp system, double replayShare)
             }
 
             answers.AddOrUpdate(answer, 1, (_, n) => n + 1);
+            lock (answers)
+            {
+                if (attempt.Elapsed > longestAttempt.Took)
+                {
+                    longestAttempt = (attempt.Elapsed, answer);
+                }
+            }
             if (answer == "00")
             {
                 acknowledged.TryAdd(callback.TransactionId, callback);

@@ -11,10 +11,27 @@ namespace DompetKilat.Tests.Infrastructure;
 /// <summary>
 /// The real AppHost (PostgreSQL, Redis, migrations, Api, CallbackWorker), started once per
 /// test run on random ports with a fresh data directory, and shared by every integration test.
+/// Two Api replicas, so the suite proves what must hold across them (one budget per partner, a
+/// registry change reaching every replica), and one worker, unless a subclass asks for more.
 /// </summary>
-public sealed class DompetKilatApp : IAsyncLifetime
+public class DompetKilatApp : IAsyncLifetime
 {
     private static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(3);
+
+    private readonly int apiReplicas;
+    private readonly int workerReplicas;
+
+    public DompetKilatApp()
+        : this(apiReplicas: 2, workerReplicas: 1)
+    {
+    }
+
+    // xunit builds a fixture through its only public constructor.
+    protected DompetKilatApp(int apiReplicas, int workerReplicas)
+    {
+        this.apiReplicas = apiReplicas;
+        this.workerReplicas = workerReplicas;
+    }
 
     public static readonly string[] ServiceResources = ["postgres", "redis", "api", "callback-worker"];
 
@@ -39,12 +56,11 @@ public sealed class DompetKilatApp : IAsyncLifetime
 
     public DistributedApplication App { get; private set; } = null!;
 
+    /// <summary>The orchestrator's id of each replica of every service resource, by resource name.</summary>
+    public Dictionary<string, IReadOnlyList<string>> Instances { get; } = [];
+
     public HttpClient Api { get; private set; } = null!;
 
-    public const int ApiReplicas = 2;
-
-    /// <summary>Each Api replica's own port, behind the orchestrator's proxy that <see cref="Api"/> goes through.</summary>
-    public IReadOnlyList<int> ApiReplicaPorts { get; private set; } = [];
 
     public TelemetryCapture Telemetry { get; private set; } = null!;
 
@@ -63,12 +79,12 @@ public sealed class DompetKilatApp : IAsyncLifetime
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.DompetKilat_AppHost>(
         [
             "DcpPublisher:RandomizePorts=true",
+            $"Replicas:Api={apiReplicas}",
+            $"Replicas:Worker={workerReplicas}",
             $"DataStores:DataDirectory={DataDirectory}",
             // Loopback stays allowed and unlimited (Development); requests forwarded by the trusted
             // proxy pose as outside callers, each with a tiny budget the rate-limit tests can exhaust.
             "Api:Security:TrustedProxies:0=127.0.0.1",
-            // Two Api replicas, so the suite proves what must hold across replicas (budgets, the registry).
-            $"Replicas:Api={ApiReplicas}",
             $"Api:Security:CallbackAllowList:0={LenderNetwork}",
             $"Api:Security:CallbackSigningSecrets:0={CallbackSigningSecrets[0]}",
             $"Api:Security:CallbackSigningSecrets:1={CallbackSigningSecrets[1]}",
@@ -97,18 +113,18 @@ public sealed class DompetKilatApp : IAsyncLifetime
         await App.StartAsync(startup.Token);
         foreach (var resource in ServiceResources)
         {
-            await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, startup.Token);
+            Instances[resource] = await App.FindInstancesAsync(resource, startup.Token);
         }
 
+        await App.WaitForHealthyAsync([.. Instances.Values.SelectMany(i => i)], startup.Token);
+
         Api = App.CreateHttpClient("api");
-        ApiReplicaPorts = await App.ReadApiReplicaPortsAsync(ApiReplicas);
         var logs = App.Services.GetRequiredService<ResourceLoggerService>();
-        var model = App.Services.GetRequiredService<DistributedApplicationModel>();
-        foreach (var service in model.Resources.Where(r => r.Name is "api" or "callback-worker"))
+        foreach (var instance in Instances["api"].Concat(Instances["callback-worker"]))
         {
             _ = Task.Run(async () =>
             {
-                await foreach (var batch in logs.WatchAsync(service))
+                await foreach (var batch in logs.WatchAsync(instance))
                 {
                     foreach (var line in batch)
                     {

@@ -76,7 +76,7 @@ public static class PartnerCalls
 
     /// <summary>A client for each Api replica's own socket, past the orchestrator's load-balancing proxy.</summary>
     public static IReadOnlyList<HttpClient> ApiReplicaClients(this DompetKilatApp system) =>
-        [.. system.ApiReplicaPorts.Select(port => new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") })];
+        [.. system.Replicas("api").Select(replica => new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{replica.Address.Port}") })];
 
     /// <summary>
     /// Waits until every Api replica has heard of the partner's key (each replica reloads the
@@ -97,27 +97,5 @@ public static class PartnerCalls
                 }
             }
         }
-    }
-
-    /// <summary>The ports of every Api replica's own socket, read from the orchestrator's view of the replicas.</summary>
-    public static async Task<IReadOnlyList<int>> ReadApiReplicaPortsAsync(this DistributedApplication app, int replicas)
-    {
-        var ports = new Dictionary<string, int>();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await foreach (var update in app.ResourceNotifications.WatchAsync(timeout.Token))
-        {
-            if (update.Resource.Name == "api"
-                && update.Snapshot.EnvironmentVariables.FirstOrDefault(v => v.Name == "ASPNETCORE_URLS")?.Value is { } urls)
-            {
-                ports[update.ResourceId] = new Uri(urls.Split(';')[0]).Port;
-                if (ports.Count == replicas)
-                {
-                    break;
-                }
-            }
-        }
-
-        Assert.Equal(replicas, ports.Count);
-        return [.. ports.Values];
     }
 }

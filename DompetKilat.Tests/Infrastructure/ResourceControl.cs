@@ -1,16 +1,56 @@
 using System.Diagnostics;
+using System.Globalization;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace DompetKilat.Tests.Infrastructure;
 
-/// <summary>Stops and starts the AppHost's resources, and runs extra worker replicas, for fault tests.</summary>
+/// <summary>One running instance of a service: its orchestrator id, its process and its own address, behind any proxy.</summary>
+public sealed record ServiceReplica(string Id, int ProcessId, Uri Address);
+
+/// <summary>Stops and starts the AppHost's resources and their replicas, and runs extra worker processes, for fault tests.</summary>
 public static class ResourceControl
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(1);
 
-    /// <summary>The port the first Api replica's own Kestrel listens on, behind the orchestrator's proxy.</summary>
-    public static int ApiTargetPort(this DompetKilatApp system) => system.ApiReplicaPorts[0];
+    /// <summary>
+    /// The orchestrator's id of every instance of a resource, as announced once the application
+    /// started: one per replica (<c>api-abcdwxyz</c>). The orchestrator accepts a resource's plain
+    /// name only while it has a single instance.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> FindInstancesAsync(this DistributedApplication app, string resource, CancellationToken cancellationToken)
+    {
+        var expected = app.Services.GetRequiredService<DistributedApplicationModel>().Resources
+            .Single(r => r.Name == resource)
+            .Annotations.OfType<ReplicaAnnotation>().LastOrDefault()?.Replicas ?? 1;
+        var instances = new SortedSet<string>(StringComparer.Ordinal);
+        await foreach (var update in app.ResourceNotifications.WatchAsync(cancellationToken))
+        {
+            if (update.Resource.Name == resource && update.ResourceId.StartsWith($"{resource}-", StringComparison.Ordinal)
+                && instances.Add(update.ResourceId) && instances.Count == expected)
+            {
+                return [.. instances];
+            }
+        }
+
+        throw new OperationCanceledException(cancellationToken);
+    }
+
+    /// <summary>Every running replica of a service, with its process and the address its own Kestrel listens on.</summary>
+    public static IReadOnlyList<ServiceReplica> Replicas(this DompetKilatApp system, string resource) =>
+    [
+        .. system.Instances[resource].Select(id =>
+        {
+            Assert.True(system.App.ResourceNotifications.TryGetCurrentState(id, out var instance), $"no state for {id}");
+            var pid = instance.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value;
+            var urls = instance.Snapshot.EnvironmentVariables.Single(v => v.Name == "ASPNETCORE_URLS").Value!;
+            return new ServiceReplica(id, Convert.ToInt32(pid, CultureInfo.InvariantCulture), new Uri(urls.Split(';')[0]));
+        }),
+    ];
+
+    /// <summary>The port the (first) Api replica's own Kestrel listens on, behind the orchestrator's proxy.</summary>
+    public static int ApiTargetPort(this DompetKilatApp system) => system.Replicas("api")[0].Address.Port;
 
     public static async Task StopAsync(this DompetKilatApp system, string resource)
     {
@@ -18,18 +58,61 @@ public static class ResourceControl
         var commands = system.App.Services.GetRequiredService<ResourceCommandService>();
         var result = await commands.ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand, cancel.Token);
         Assert.True(result.Success, result.Message);
-        await system.App.ResourceNotifications.WaitForResourceAsync(resource,
-            e => e.Snapshot.State?.Text is "Exited" or "Finished" or "FailedToStart", cancel.Token);
+        await system.App.WaitForInstancesAsync([resource], HasStopped, cancel.Token);
     }
 
-    public static async Task StartAsync(this DompetKilatApp system, string resource)
+    /// <summary>Starts a resource, or one replica of it by its instance id, and waits until it is healthy.</summary>
+    public static async Task StartAsync(this DompetKilatApp system, string resourceOrInstance)
     {
         using var cancel = new CancellationTokenSource(Timeout);
         var commands = system.App.Services.GetRequiredService<ResourceCommandService>();
-        var result = await commands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, cancel.Token);
+        // The snapshot keeps the last run's state and health until the new process reports: only a
+        // process started by this command counts.
+        var requested = DateTime.UtcNow.AddSeconds(-1);
+        var result = await commands.ExecuteCommandAsync(resourceOrInstance, KnownResourceCommands.StartCommand, cancel.Token);
         Assert.True(result.Success, result.Message);
-        await system.App.ResourceNotifications.WaitForResourceHealthyAsync(resource, cancel.Token);
+        await system.App.WaitForInstancesAsync([resourceOrInstance],
+            update => IsHealthy(update) && update.Snapshot.StartTimeStamp >= requested, cancel.Token);
     }
+
+    /// <summary>SIGKILL, as a crash or an OOM kill would: no shutdown, no chance to finish a request or a transaction.</summary>
+    public static async Task KillAsync(this DompetKilatApp system, ServiceReplica replica)
+    {
+        using (var process = Process.GetProcessById(replica.ProcessId))
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        using var cancel = new CancellationTokenSource(Timeout);
+        await system.App.WaitForInstancesAsync([replica.Id], HasStopped, cancel.Token);
+    }
+
+    /// <summary>Waits until every given instance is healthy.</summary>
+    public static Task WaitForHealthyAsync(this DistributedApplication app, IReadOnlyCollection<string> instances, CancellationToken cancellationToken) =>
+        app.WaitForInstancesAsync(instances, IsHealthy, cancellationToken);
+
+    /// <summary>
+    /// Waits until each instance's latest state satisfies the condition. The notification service's
+    /// own waits match a resource by name, which every replica shares, so one healthy replica would do.
+    /// </summary>
+    private static async Task WaitForInstancesAsync(this DistributedApplication app, IReadOnlyCollection<string> instances, Func<ResourceEvent, bool> condition, CancellationToken cancellationToken)
+    {
+        var pending = instances.ToHashSet();
+        await foreach (var update in app.ResourceNotifications.WatchAsync(cancellationToken))
+        {
+            var id = pending.Contains(update.ResourceId) ? update.ResourceId : update.Resource.Name;
+            if (pending.Contains(id) && condition(update) && pending.Remove(id) && pending.Count == 0)
+            {
+                return;
+            }
+        }
+    }
+
+    private static bool HasStopped(ResourceEvent update) => update.Snapshot.State?.Text is "Exited" or "Finished" or "FailedToStart";
+
+    private static bool IsHealthy(ResourceEvent update) =>
+        update.Snapshot.State?.Text == KnownResourceStates.Running && update.Snapshot.HealthStatus == HealthStatus.Healthy;
 
     /// <summary>
     /// Another CallbackWorker process on the same database and Redis, as a second replica would

@@ -186,12 +186,17 @@ namespace DompetKilat.Domain.Persistence.Migrations
 
             // The services work as this role (their connections set it at start-up): everything
             // they need on every table, except that the audit trail is append-only to them. Default
-            // privileges extend the grant to tables later migrations create.
+            // privileges extend the grant to tables later migrations create. Creating the role needs
+            // CREATEROLE once; where the migrating login lacks it, an administrator creates the role and
+            // makes the services' login a member beforehand (docs/deploy.md), and this only grants.
             migrationBuilder.Sql("""
                 DO $$
                 BEGIN
                     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'dompetkilat_service') THEN
                         CREATE ROLE dompetkilat_service NOLOGIN;
+                    END IF;
+                    IF NOT pg_has_role(current_user, 'dompetkilat_service', 'MEMBER') THEN
+                        EXECUTE format('GRANT dompetkilat_service TO %I', current_user);
                     END IF;
                 END $$;
                 GRANT USAGE ON SCHEMA public TO dompetkilat_service;
