@@ -29,7 +29,7 @@ internal sealed class ContractExceptionHandler(ILogger<ContractExceptionHandler>
 
         if (result is null && IsDependencyDown(exception))
         {
-            logger.LogWarning(exception, "A dependency is unavailable on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            logger.LogWarning(exception, "A dependency is unavailable on {Method} {Route}", httpContext.Request.Method, RouteOf(httpContext));
             httpContext.Response.Headers.RetryAfter = "1";
             result = ContractResults.Failure(ContractStatus.Unavailable, StatusCodes.Status503ServiceUnavailable,
                 "service temporarily unavailable");
@@ -37,7 +37,7 @@ internal sealed class ContractExceptionHandler(ILogger<ContractExceptionHandler>
 
         if (result is null)
         {
-            logger.LogError(exception, "Unhandled fault on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            logger.LogError(exception, "Unhandled fault on {Method} {Route}", httpContext.Request.Method, RouteOf(httpContext));
             result = ContractResults.Failure(ContractStatus.Unavailable, StatusCodes.Status500InternalServerError,
                 "service temporarily unavailable");
         }
@@ -93,4 +93,8 @@ internal sealed class ContractExceptionHandler(ILogger<ContractExceptionHandler>
         var reason = field == "body" ? "request body is not valid JSON" : $"{field} has the wrong JSON type or format";
         return ContractResults.Invalid(field, reason);
     }
+
+    /// <summary>The route template, never the path: a path carries NIKs and loan codes.</summary>
+    private static string RouteOf(HttpContext context) =>
+        (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
 }

@@ -1,5 +1,7 @@
 using DompetKilat.Domain.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -44,7 +46,15 @@ public static class LendingDatabaseExtensions
                 settings.DisableRetry = true;
                 settings.ConnectionString = WithSessionSettings(settings.ConnectionString, role);
             },
-            configureDbContextOptions: options => options.UseSnakeCaseNamingConvention());
+            configureDbContextOptions: options => options
+                .UseSnakeCaseNamingConvention()
+                // A refused command is not a fault by itself: a duplicate NIK is an expected 02 that
+                // the caller handles. Whoever cannot handle an exception logs it (the Api's exception
+                // handler, the worker's retry and parking), so EF's own Error records would only turn
+                // every ordinary duplicate into two errors on the dashboard.
+                .ConfigureWarnings(warnings => warnings.Log(
+                    (RelationalEventId.CommandError, LogLevel.Debug),
+                    (CoreEventId.SaveChangesFailed, LogLevel.Debug))));
         return builder;
     }
 

@@ -95,6 +95,24 @@ public sealed class BorrowerRegistrationTests(DompetKilatApp system)
     }
 
     [Fact]
+    public async Task A_duplicate_registration_is_an_answer_not_an_error_in_the_log()
+    {
+        var first = TestPeople.Registration();
+        await system.Api.PostJsonAsync("/v1/borrower/register", first.ToJsonString());
+        var marker = TestPeople.Registration();
+        var since = system.ServiceLogs.Count;
+
+        var (status, _) = await system.Api.PostJsonAsync("/v1/borrower/register", first.ToJsonString());
+        // Registered after the duplicate: once its log line is in, the duplicate's would be too.
+        await system.Api.PostJsonAsync("/v1/borrower/register", marker.ToJsonString());
+        await system.WaitForLogAsync("registered for product", since);
+
+        Assert.Equal(HttpStatusCode.Conflict, status);
+        // EF's "Failed executing DbCommand" (20102) and "exception while saving changes" (10000).
+        Assert.DoesNotContain(system.ServiceLogs, line => line.Contains("[20102]", StringComparison.Ordinal) || line.Contains("Update[10000]", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Racing_registrations_of_one_person_leave_exactly_one_borrower()
     {
         var request = TestPeople.Registration().ToJsonString();

@@ -147,6 +147,17 @@ public class DompetKilatApp : IAsyncLifetime
             .BuildServiceProvider();
     }
 
+    /// <summary>Waits until the services have written a console line holding <paramref name="text"/> after the first <paramref name="since"/> lines.</summary>
+    public async Task WaitForLogAsync(string text, int since)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!ServiceLogs.Skip(since).Any(line => line.Contains(text, StringComparison.Ordinal)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no service logged '{text}'");
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>A context on the product database, for asserting what was (not) stored.</summary>
     public async Task<LendingDbContext> CreateDbContextAsync()
     {
