@@ -89,6 +89,7 @@ echo "==> starting the AppHost (Release, data in a throw-away directory)"
 (cd DompetKilat.AppHost && exec env TMPDIR="$run_dir" DataStores__Mode=Executable \
   DataStores__DataDirectory="$run_dir/data" "Parameters__postgres-password=$pg_password" \
   Telemetry__TraceSampleRatio="$trace_sample_ratio" \
+  Api__RateLimits__Partners__TokenLimit=100000000 Api__RateLimits__Partners__TokensPerSecond=100000000 \
   bin/Release/net10.0/DompetKilat.AppHost) >"$run_dir/apphost.log" 2>&1 &
 apphost=$!
 
@@ -247,19 +248,44 @@ stanza() {
   printf 'data = "%s"\noutput = "/dev/null"\nwrite-out = "%%{http_code}\\n"\nnext\n' "${2//\"/\\\"}"
 }
 
-# ---- seed: the hot set of borrowers, and approved loans for the callbacks -----------------------
+# ---- seed: the partner, the hot set of borrowers, and approved loans for the callbacks ----------
 
-echo "==> seeding $hot borrowers and $loans approved loans through the Api"
+# Partner routes are measured as a registered partner calls them: with its key, within a budget kept
+# in Redis (set far above the load, so it is checked but never refuses). The LOCAL rows call without
+# a key, as Development's built-in partner, which has no budget: their difference is what identifying
+# and budgeting a caller costs.
+admin_key="X-Api-Key: dev-admin-key-change-me"
+partner=$(curl -fsS -X POST "$api/v1/admin/partners" -H "$admin_key" -H 'Content-Type: application/json' \
+  -d '{"partnerCode":"BENCH","name":"Benchmark partner","allowList":["127.0.0.1","::1"],"productCodes":["95"]}') ||
+  die "could not register the benchmark partner"
+BENCH_PARTNER_KEY=$(sed -n 's/.*"apiKey":"\([^"]*\)".*/\1/p' <<<"$partner")
+[ -n "$BENCH_PARTNER_KEY" ] || die "the partner registration gave no key: $partner"
+export BENCH_PARTNER_KEY
+partner_header="X-Partner-Key: $BENCH_PARTNER_KEY"
+# The Api learns of the new partner when PostgreSQL notifies it of the commit, moments later.
+for _ in $(seq 1 50); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "$api/v1/borrower/0" -H "$partner_header")" = 404 ] && break
+  sleep 0.1
+done
+
+echo "==> seeding $hot borrowers for the partner and for LOCAL, and $loans approved loans, through the Api"
 small_photo="iVBORw0KGgoAAAANSUhEUgAAA+gAAAPoCAYAAABNo9TkAAAgAElEQVR4nOzd"
 for i in $(seq 1 "$hot"); do
   nik=$(printf '3000%012d' "$i")
-  stanza /v1/borrower/register "{\"map\":\"PERSONAL_BORROWER\",\"productCode\":\"95\",\"phoneNumber\":\"$(printf '628000%08d' "$i")\",\"email\":\"b$nik@example.co.id\",\"fullName\":\"Budi Santoso\",\"idNumber\":\"$nik\",\"birthDate\":\"30/09/1999\"}"
+  stanza /v1/borrower/register "{\"map\":\"PERSONAL_BORROWER\",\"productCode\":\"95\",\"phoneNumber\":\"$(printf '628000%08d' "$i")\",\"email\":\"b$nik@example.co.id\",\"fullName\":\"Budi Santoso\",\"idNumber\":\"$nik\",\"birthDate\":\"30/09/1999\"}" \
+    "$partner_header"
 done >"$run_dir/seed-borrowers.cfg"
 curl_batch "$run_dir/seed-borrowers.cfg"
+for i in $(seq 1 "$hot"); do
+  nik=$(printf '3009%012d' "$i")
+  stanza /v1/borrower/register "{\"map\":\"PERSONAL_BORROWER\",\"productCode\":\"95\",\"phoneNumber\":\"$(printf '628009%08d' "$i")\",\"email\":\"b$nik@example.co.id\",\"fullName\":\"Budi Santoso\",\"idNumber\":\"$nik\",\"birthDate\":\"30/09/1999\"}"
+done >"$run_dir/seed-local-borrowers.cfg"
+curl_batch "$run_dir/seed-local-borrowers.cfg"
 
 for i in $(seq 1 "$loans"); do
   nik=$(printf '3000%012d' "$i")
-  stanza /v1/loan/register "{\"map\":\"PERSONAL_BORROWER\",\"productCode\":\"95\",\"phoneNumber\":\"$(printf '628000%08d' "$i")\",\"email\":\"b$nik@example.co.id\",\"fullName\":\"Budi Santoso\",\"idNumber\":\"$nik\",\"gender\":\"L\",\"birthPlace\":\"Jakarta\",\"birthDate\":\"30/09/1999\",\"officeName\":\"PT ABC\",\"startDate\":\"15/04/2001\",\"address\":\"Jl Merdeka No. 20\",\"village\":\"Kampung Jawa\",\"subdistrict\":\"Tanah Abang\",\"city\":\"Jakarta Pusat\",\"province\":\"DKI Jakarta\",\"postalCode\":\"10250\",\"plafons\":\"1000000\",\"job\":\"Karyawan Swasta\",\"jobType\":\"Perantara Keuangan\",\"jobOnline\":\"Berbasis Internet / online\",\"income\":\"Rp 5.934.041 - Rp 11.868.080\",\"homeOwnership\":\"MILIK SENDIRI\",\"emergencyContactRelationship\":\"Saudara\",\"emergencyContactName\":\"Banu\",\"emergencyContactNumber\":\"6281234567892\",\"religion\":\"Islam\",\"maritalStatus\":\"BELUM KAWIN\",\"education\":\"SARJANA\",\"motherMaidenName\":\"Shizuka\",\"bankName\":\"BANK SINARMAS\",\"bankAccountNumber\":\"007812342\",\"asset\":\"Rp 50.000.001 - Rp 500.000.000\",\"familyCard\":\"123123123123123\",\"workExperience\":\"> 3 Tahun\",\"fotoKtp\":\"$small_photo\",\"fotoSelfie\":\"$small_photo\",\"loanData\":{\"tenor\":2,\"unit\":\"MONTH\",\"amount\":\"1000000\"},\"references\":{\"interest\":\"1.0\",\"businessAddress\":\"Jl. Kyai Tapa\",\"businessVillage\":\"Grogol\",\"businessSubdistrict\":\"Grogol Petamburan\",\"businessCity\":\"Jakarta Barat\",\"businessProvince\":\"DKI Jakarta\",\"businessOwnership\":\"MILIK SENDIRI\",\"npwp\":\"123456789012345\",\"jobPosition\":\"Staff Akunting\"}}"
+  stanza /v1/loan/register "{\"map\":\"PERSONAL_BORROWER\",\"productCode\":\"95\",\"phoneNumber\":\"$(printf '628000%08d' "$i")\",\"email\":\"b$nik@example.co.id\",\"fullName\":\"Budi Santoso\",\"idNumber\":\"$nik\",\"gender\":\"L\",\"birthPlace\":\"Jakarta\",\"birthDate\":\"30/09/1999\",\"officeName\":\"PT ABC\",\"startDate\":\"15/04/2001\",\"address\":\"Jl Merdeka No. 20\",\"village\":\"Kampung Jawa\",\"subdistrict\":\"Tanah Abang\",\"city\":\"Jakarta Pusat\",\"province\":\"DKI Jakarta\",\"postalCode\":\"10250\",\"plafons\":\"1000000\",\"job\":\"Karyawan Swasta\",\"jobType\":\"Perantara Keuangan\",\"jobOnline\":\"Berbasis Internet / online\",\"income\":\"Rp 5.934.041 - Rp 11.868.080\",\"homeOwnership\":\"MILIK SENDIRI\",\"emergencyContactRelationship\":\"Saudara\",\"emergencyContactName\":\"Banu\",\"emergencyContactNumber\":\"6281234567892\",\"religion\":\"Islam\",\"maritalStatus\":\"BELUM KAWIN\",\"education\":\"SARJANA\",\"motherMaidenName\":\"Shizuka\",\"bankName\":\"BANK SINARMAS\",\"bankAccountNumber\":\"007812342\",\"asset\":\"Rp 50.000.001 - Rp 500.000.000\",\"familyCard\":\"123123123123123\",\"workExperience\":\"> 3 Tahun\",\"fotoKtp\":\"$small_photo\",\"fotoSelfie\":\"$small_photo\",\"loanData\":{\"tenor\":2,\"unit\":\"MONTH\",\"amount\":\"1000000\"},\"references\":{\"interest\":\"1.0\",\"businessAddress\":\"Jl. Kyai Tapa\",\"businessVillage\":\"Grogol\",\"businessSubdistrict\":\"Grogol Petamburan\",\"businessCity\":\"Jakarta Barat\",\"businessProvince\":\"DKI Jakarta\",\"businessOwnership\":\"MILIK SENDIRI\",\"npwp\":\"123456789012345\",\"jobPosition\":\"Staff Akunting\"}}" \
+    "$partner_header"
 done >"$run_dir/seed-loans.cfg"
 curl_batch "$run_dir/seed-loans.cfg"
 
@@ -281,17 +307,26 @@ done
 echo "==> workloads ($mode: ${warmup}s warm-up + ${duration}s each, $connections connections)"
 : >"$results"
 
-echo "    borrower registration"
+# Each pair runs the partner's row and LOCAL's back to back, so machine drift hits both alike.
+echo "    borrower registration (partner key, then LOCAL)"
 wrk_run register.lua "$warmup" 1
 mark_start
 wrk_run register.lua "$duration" 2
 row "borrower registration" "$rps" "$p50" "$p99" "$errors" - - insert "$(cores_since_mark)"
-
-echo "    borrower profile reads"
-wrk_run read.lua "$warmup" "$hot"
+BENCH_PARTNER_KEY= wrk_run register.lua "$warmup" 3
 mark_start
-wrk_run read.lua "$duration" "$hot"
+BENCH_PARTNER_KEY= wrk_run register.lua "$duration" 4
+row "  the same as LOCAL (no key)" "$rps" "$p50" "$p99" "$errors" - - insert "$(cores_since_mark)"
+
+echo "    borrower profile reads (partner key, then LOCAL)"
+wrk_run read.lua "$warmup" "$hot" 3000
+mark_start
+wrk_run read.lua "$duration" "$hot" 3000
 row "borrower profile read" "$rps" "$p50" "$p99" "$errors" - - read "$(cores_since_mark)"
+BENCH_PARTNER_KEY= wrk_run read.lua "$warmup" "$hot" 3009
+mark_start
+BENCH_PARTNER_KEY= wrk_run read.lua "$duration" "$hot" 3009
+row "  the same as LOCAL (no key)" "$rps" "$p50" "$p99" "$errors" - - read "$(cores_since_mark)"
 
 echo "    loan applications (2 x 150 KB photos)"
 wrk_run loan.lua "$warmup" "$hot" "$run_dir/ktp.b64" "$run_dir/selfie.b64"
