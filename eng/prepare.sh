@@ -65,17 +65,25 @@ wait_for_apphost_exit() {
 }
 
 # run_test_suite [dotnet test arguments...]: runs the tests (each test system is a real AppHost with
-# throw-away data on random ports), shows the resilience drill's figures when it ran, and fails if
-# any test failed or any process of the run outlives it.
+# throw-away data on random ports) and fails if any test failed or any process of the run outlives it.
+# The terminal gets a line per test class, each failure with its logs, the resilience drill's figures
+# when it ran, and last "N passed, M failed"; everything the run printed goes to a file under .data/.
 run_test_suite() {
-  local run_dir status=0
+  local run_dir log status=0
   # Everything the run starts (orchestrator, PostgreSQL, Redis) keeps its files under this
   # directory, which names the run's processes so the check below finds only this run's.
   run_dir=$(mktemp -d "${TMPDIR:-/tmp}/dompetkilat-tests.XXXXXX")
   chmod 755 "$run_dir" # PostgreSQL runs as its own OS user and must reach its data directory inside
+  mkdir -p "$repo_root/.data/test-runs"
+  log=$repo_root/.data/test-runs/$(date -u +%Y%m%dT%H%M%SZ)-$$.log
+  echo "==> testing (full output: ${log#"$repo_root"/})"
+  # The progress logger (DompetKilat.TestLogger) marks the lines meant for a person; the rest,
+  # tens of thousands of lines of service logs, only go to the file.
   TMPDIR=$run_dir DOMPETKILAT_DRILL_REPORT=$run_dir/drill-report.txt \
     dotnet test "$repo_root/DompetKilat.Tests/DompetKilat.Tests.csproj" -c Release --no-build \
-    --logger "console;verbosity=normal" "$@" || status=$?
+    --logger "console;verbosity=normal" --logger "progress;Summary=$run_dir/summary.txt" "$@" 2>&1 \
+    | awk -v file="$log" '{ print > file; fflush(file) } sub(/^##progress /, "") { print; fflush() }' \
+    || status=$?
 
   if [ -s "$run_dir/drill-report.txt" ]; then
     echo "==> resilience drill"
@@ -92,6 +100,16 @@ run_test_suite() {
     pgrep -af -- "$run_dir" >&2
     pkill -f -- "$run_dir" || true
     status=1
+  fi
+
+  # Older runs' logs go; the newest ten stay for comparing.
+  find "$repo_root/.data/test-runs" -name '*.log' -printf '%T@ %p\n' | sort -rn | tail -n +11 | cut -d' ' -f2- | xargs -r rm -f
+  echo "full output: ${log#"$repo_root"/}"
+  if [ -s "$run_dir/summary.txt" ]; then
+    cat "$run_dir/summary.txt"
+  else
+    echo "no test reported a result; see the full output"
+    echo "0 passed, 0 failed"
   fi
   rm -rf "$run_dir"
   return "$status"
