@@ -20,6 +20,7 @@ ensure_apt_packages() {
   command -v redis-server >/dev/null || missing+=(redis-server)
   command -v pgrep >/dev/null || missing+=(procps)
   command -v curl >/dev/null || missing+=(curl)
+  command -v openssl >/dev/null || missing+=(openssl)
   local extra
   for extra in "$@"; do
     IFS=: read -r cmd pkg <<<"$extra"
@@ -29,6 +30,21 @@ ensure_apt_packages() {
     echo "==> installing ${missing[*]}"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+# The ASP.NET Core HTTPS development certificate, trusted the way the Aspire dashboard checks on
+# Linux: the certificate in the user's .NET root store and in an OpenSSL directory listed in
+# SSL_CERT_DIR. Without it the dashboard opens with a "No trusted development certificate" banner.
+ensure_dev_certificate() {
+  local trust_dir=$HOME/.aspnet/dev-certs/trust
+  case ":${SSL_CERT_DIR:-}:" in
+    *":$trust_dir:"*) ;;
+    *) export SSL_CERT_DIR="$trust_dir:${SSL_CERT_DIR:-$(openssl version -d | cut -d'"' -f2)/certs}" ;;
+  esac
+  if ! dotnet dev-certs https --check --trust >/dev/null 2>&1; then
+    echo "==> trusting the HTTPS development certificate (for the dashboard)"
+    dotnet dev-certs https --trust >/dev/null
   fi
 }
 
