@@ -21,6 +21,7 @@ ensure_apt_packages() {
   command -v pgrep >/dev/null || missing+=(procps)
   command -v curl >/dev/null || missing+=(curl)
   command -v openssl >/dev/null || missing+=(openssl)
+  command -v npm >/dev/null || missing+=(nodejs npm)
   local extra
   for extra in "$@"; do
     IFS=: read -r cmd pkg <<<"$extra"
@@ -45,6 +46,16 @@ ensure_dev_certificate() {
   if ! dotnet dev-certs https --check --trust >/dev/null 2>&1; then
     echo "==> trusting the HTTPS development certificate (for the dashboard)"
     dotnet dev-certs https --trust >/dev/null
+  fi
+}
+
+# The OpenAPI linter the test suite runs on the Api's document: Redocly CLI, pinned by
+# eng/openapi/package-lock.json, installed again only when that lock file changes.
+ensure_openapi_lint() {
+  local dir=$repo_root/eng/openapi
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    echo "==> installing the OpenAPI linter"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   fi
 }
 
