@@ -34,9 +34,10 @@ ensure_apt_packages() {
   fi
 }
 
-# The ASP.NET Core HTTPS development certificate, trusted the way the Aspire dashboard checks on
-# Linux: the certificate in the user's .NET root store and in an OpenSSL directory listed in
-# SSL_CERT_DIR. Without it the dashboard opens with a "No trusted development certificate" banner.
+# The ASP.NET Core HTTPS development certificate, trusted; without it the dashboard opens with a
+# "No trusted development certificate" banner. On Linux 'dotnet dev-certs https --trust' puts it in
+# the user's .NET root store (what the dashboard checks) and in ~/.aspnet/dev-certs/trust for
+# OpenSSL clients, and reports failure, every time, unless SSL_CERT_DIR lists that directory.
 ensure_dev_certificate() {
   local trust_dir=$HOME/.aspnet/dev-certs/trust
   case ":${SSL_CERT_DIR:-}:" in
