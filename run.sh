@@ -15,6 +15,7 @@ if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
 fi
 
 ensure_apt_packages
+ensure_dev_certificate
 build_solution Debug
 apphost_environment
 

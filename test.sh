@@ -6,6 +6,8 @@ cd "$(dirname "$0")"
 source eng/prepare.sh
 
 ensure_apt_packages
+ensure_dev_certificate
+ensure_openapi_lint
 # Release, so a developer's ./run.sh (Debug) keeps running untouched while the tests build.
 build_solution Release
 

@@ -23,6 +23,8 @@ var api = builder.AddProject<Projects.DompetKilat_Api>("api")
     .WithEnvironment("Encryption__Keys__primary", fieldEncryptionKey)
     .WithEnvironment("Encryption__ActiveKey", "primary")
     .WithHttpHealthCheck("/health")
+    .WithApiReferenceLinks()
+    .WithRequeueParkedCallbacksCommand(adminApiKey)
     .WithReplicas(builder.Configuration.GetValue("Replicas:Api", 1))
     .WithTraceSampling(builder.Configuration);
 

@@ -11,9 +11,10 @@ as_root() {
   fi
 }
 
-# Debian package names for what the AppHost runs without a container runtime and for rendering
-# and validating the Kubernetes objects (kubectl, Node.js and npm),
-# plus anything a caller asks for (bench.sh wants wrk, pgbench and redis-benchmark).
+# Debian package names for what the AppHost runs without a container runtime, for rendering and
+# validating the Kubernetes objects and linting the OpenAPI document (kubectl, Node.js and npm), for
+# the development certificate (openssl), plus anything a caller asks for (bench.sh wants wrk,
+# pgbench and redis-benchmark).
 ensure_apt_packages() {
   local missing=()
   compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null && id postgres >/dev/null 2>&1 || missing+=(postgresql)
@@ -22,8 +23,8 @@ ensure_apt_packages() {
   command -v pgrep >/dev/null || missing+=(procps)
   command -v curl >/dev/null || missing+=(curl)
   command -v kubectl >/dev/null || missing+=(kubectl)
-  command -v node >/dev/null || missing+=(nodejs)
-  command -v npm >/dev/null || missing+=(npm)
+  command -v openssl >/dev/null || missing+=(openssl)
+  command -v npm >/dev/null || missing+=(nodejs npm)
   local extra
   for extra in "$@"; do
     IFS=: read -r cmd pkg <<<"$extra"
@@ -36,14 +37,36 @@ ensure_apt_packages() {
   fi
 }
 
-# The validator's npm packages, exactly as package-lock.json pins them; reinstalled only when the
-# lock file changed since the last install.
-ensure_deploy_validator() {
-  local validator="$repo_root/deploy/validate"
-  if ! cmp -s "$validator/package-lock.json" "$validator/node_modules/.package-lock.json.installed" 2>/dev/null; then
-    echo "==> installing the Kubernetes validator's npm packages"
-    (cd "$validator" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-    cp "$validator/package-lock.json" "$validator/node_modules/.package-lock.json.installed"
+# ensure_npm_packages DIR WHAT: the npm packages DIR's package-lock.json pins, installed again only
+# when that lock file changed since the last install.
+ensure_npm_packages() {
+  local dir=$1 what=$2
+  if ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.installed" 2>/dev/null; then
+    echo "==> installing $what"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    cp "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.installed"
+  fi
+}
+
+# The Kubernetes objects' offline validator (deploy/render.sh).
+ensure_deploy_validator() { ensure_npm_packages "$repo_root/deploy/validate" "the Kubernetes validator's npm packages"; }
+
+# The OpenAPI linter the test suite runs on the Api's document (Redocly CLI).
+ensure_openapi_lint() { ensure_npm_packages "$repo_root/eng/openapi" "the OpenAPI linter"; }
+
+# The ASP.NET Core HTTPS development certificate, trusted; without it the dashboard opens with a
+# "No trusted development certificate" banner. On Linux 'dotnet dev-certs https --trust' puts it in
+# the user's .NET root store (what the dashboard checks) and in ~/.aspnet/dev-certs/trust for
+# OpenSSL clients, and reports failure, every time, unless SSL_CERT_DIR lists that directory.
+ensure_dev_certificate() {
+  local trust_dir=$HOME/.aspnet/dev-certs/trust
+  case ":${SSL_CERT_DIR:-}:" in
+    *":$trust_dir:"*) ;;
+    *) export SSL_CERT_DIR="$trust_dir:${SSL_CERT_DIR:-$(openssl version -d | cut -d'"' -f2)/certs}" ;;
+  esac
+  if ! dotnet dev-certs https --check --trust >/dev/null 2>&1; then
+    echo "==> trusting the HTTPS development certificate (for the dashboard)"
+    dotnet dev-certs https --trust >/dev/null
   fi
 }
 
@@ -80,17 +103,25 @@ wait_for_apphost_exit() {
 }
 
 # run_test_suite [dotnet test arguments...]: runs the tests (each test system is a real AppHost with
-# throw-away data on random ports), shows the resilience drill's figures when it ran, and fails if
-# any test failed or any process of the run outlives it.
+# throw-away data on random ports) and fails if any test failed or any process of the run outlives it.
+# The terminal gets a line per test class, each failure with its logs, the resilience drill's figures
+# when it ran, and last "N passed, M failed"; everything the run printed goes to a file under .data/.
 run_test_suite() {
-  local run_dir status=0
+  local run_dir log status=0
   # Everything the run starts (orchestrator, PostgreSQL, Redis) keeps its files under this
   # directory, which names the run's processes so the check below finds only this run's.
   run_dir=$(mktemp -d "${TMPDIR:-/tmp}/dompetkilat-tests.XXXXXX")
   chmod 755 "$run_dir" # PostgreSQL runs as its own OS user and must reach its data directory inside
+  mkdir -p "$repo_root/.data/test-runs"
+  log=$repo_root/.data/test-runs/$(date -u +%Y%m%dT%H%M%SZ)-$$.log
+  echo "==> testing (full output: ${log#"$repo_root"/})"
+  # The progress logger (DompetKilat.TestLogger) marks the lines meant for a person; the rest,
+  # tens of thousands of lines of service logs, only go to the file.
   TMPDIR=$run_dir DOMPETKILAT_DRILL_REPORT=$run_dir/drill-report.txt \
     dotnet test "$repo_root/DompetKilat.Tests/DompetKilat.Tests.csproj" -c Release --no-build \
-    --logger "console;verbosity=normal" "$@" || status=$?
+    --logger "console;verbosity=normal" --logger "progress;Summary=$run_dir/summary.txt" "$@" 2>&1 \
+    | awk -v file="$log" '{ print > file; fflush(file) } sub(/^##progress /, "") { print; fflush() }' \
+    || status=$?
 
   if [ -s "$run_dir/drill-report.txt" ]; then
     echo "==> resilience drill"
@@ -107,6 +138,16 @@ run_test_suite() {
     pgrep -af -- "$run_dir" >&2
     pkill -f -- "$run_dir" || true
     status=1
+  fi
+
+  # Older runs' logs go; the newest ten stay for comparing.
+  find "$repo_root/.data/test-runs" -name '*.log' -printf '%T@ %p\n' | sort -rn | tail -n +11 | cut -d' ' -f2- | xargs -r rm -f
+  echo "full output: ${log#"$repo_root"/}"
+  if [ -s "$run_dir/summary.txt" ]; then
+    cat "$run_dir/summary.txt"
+  else
+    echo "no test reported a result; see the full output"
+    echo "0 passed, 0 failed"
   fi
   rm -rf "$run_dir"
   return "$status"

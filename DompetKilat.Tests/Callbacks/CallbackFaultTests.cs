@@ -98,23 +98,8 @@ public sealed class CallbackFaultTests(DompetKilatApp system)
     [Fact]
     public async Task A_callback_that_cannot_be_applied_is_parked_with_its_reason_and_an_operator_can_retry_it()
     {
-        var loanCode = await system.ApprovedLoanAsync();
-        var callback = LoanJourney.Callback(loanCode);
-        var transactionId = callback["transactionId"]!.GetValue<string>();
-        await system.StopAsync("callback-worker");
-        try
-        {
-            await system.SendCallbackAsync(callback);
-            // Damage the stored copy, as a bug or a bad manual fix might, so every attempt fails.
-            await using var db = await system.CreateDbContextAsync();
-            await db.Database.ExecuteSqlAsync($"UPDATE loan_callbacks SET payload = payload - 'status' WHERE transaction_id = {transactionId}");
-        }
-        finally
-        {
-            await system.StartAsync("callback-worker");
-        }
+        var (loanCode, parked) = await system.ParkedCallbackAsync();
 
-        var parked = await WaitForParkedAsync(transactionId);
         Assert.Equal(loanCode, parked["loanCode"]!.GetValue<string>());
         Assert.Equal("disbursement", parked["kind"]!.GetValue<string>());
         Assert.Contains("lacks a field", parked["reason"]!.GetValue<string>());
@@ -122,10 +107,7 @@ public sealed class CallbackFaultTests(DompetKilatApp system)
         var (_, loan) = await system.Api.GetJsonAsync($"/v1/loan/{loanCode}");
         Assert.Equal("APPROVED", loan["data"]!["status"]!.GetValue<string>());
 
-        await using (var db = await system.CreateDbContextAsync())
-        {
-            await db.Database.ExecuteSqlAsync($"UPDATE loan_callbacks SET payload = payload || '{{\"status\": \"active\"}}'::jsonb WHERE transaction_id = {transactionId}");
-        }
+        await system.RepairParkedCallbackAsync(parked);
 
         var id = parked["id"]!.GetValue<long>();
         var (status, retried) = await system.AdminPostAsync($"/v1/admin/callbacks/{id}/retry", "{}");
@@ -142,27 +124,5 @@ public sealed class CallbackFaultTests(DompetKilatApp system)
         using var response = await system.Api.GetAsync("/v1/admin/callbacks/parked");
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-    }
-
-    private async Task<JsonObject> WaitForParkedAsync(string transactionId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/admin/callbacks/parked");
-            request.Headers.Add("X-Api-Key", system.AdminApiKey);
-            using var response = await system.Api.SendAsync(request);
-            var body = await ContractJson.ReadEnvelopeAsync(response);
-            var parked = body["data"]!["callbacks"]!.AsArray()
-                .Select(c => c!.AsObject())
-                .SingleOrDefault(c => c["transactionId"]!.GetValue<string>() == transactionId);
-            if (parked is not null)
-            {
-                return parked;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"callback {transactionId} was never parked");
-            await Task.Delay(100);
-        }
     }
 }

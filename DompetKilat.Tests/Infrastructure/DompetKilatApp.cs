@@ -100,13 +100,19 @@ public class DompetKilatApp : IAsyncLifetime
             {
                 context.EnvironmentVariables["OTEL_EXPORTER_OTLP_ENDPOINT"] = Telemetry.Endpoint;
                 context.EnvironmentVariables["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+                // The services' console lines land in the test log, and a failing test shows them:
+                // one line per entry, without the colour codes a dashboard would render.
+                context.EnvironmentVariables["Logging__Console__FormatterOptions__SingleLine"] = "true";
+                context.EnvironmentVariables["Logging__Console__FormatterOptions__ColorBehavior"] = "Disabled";
             }));
         }
 
         builder.Services.AddLogging(logging => logging
             .SetMinimumLevel(LogLevel.Warning)
             // Probes fail by design until each server is up; WaitForResourceHealthyAsync below is what counts.
-            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
+            // One line per entry, so a failing test's share of the log reads top to bottom.
+            .AddSimpleConsole(console => console.SingleLine = true));
 
         App = await builder.BuildAsync();
         using var startup = new CancellationTokenSource(StartupTimeout);

@@ -1,0 +1,71 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+
+namespace DompetKilat.AppHost;
+
+/// <summary>
+/// What a developer reaches for while the system runs, one click away on the dashboard instead
+/// of a curl command in the README: the Api's reference, and the back office's operations.
+/// </summary>
+public static class DeveloperCommands
+{
+    public const string RequeueParkedCallbacks = "requeue-parked-callbacks";
+
+    /// <summary>The admin route lists at most this many parked callbacks at once.</summary>
+    private const int ParkedPageSize = 1000;
+
+    public static IResourceBuilder<ProjectResource> WithApiReferenceLinks(this IResourceBuilder<ProjectResource> api) => api
+        .WithUrlForEndpoint("http", _ => new() { Url = "/scalar", DisplayText = "API reference" })
+        .WithUrlForEndpoint("http", _ => new() { Url = "/openapi/v1.json", DisplayText = "OpenAPI document" });
+
+    /// <summary>
+    /// Requeues every callback the worker parked, through the Api's admin routes, so the
+    /// dashboard does exactly what an operator's own request would, checks included.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithRequeueParkedCallbacksCommand(
+        this IResourceBuilder<ProjectResource> api, IResourceBuilder<ParameterResource> adminApiKey)
+    {
+        var endpoint = api.GetEndpoint("http");
+        return api.WithCommand(RequeueParkedCallbacks, "Requeue parked callbacks", async context =>
+        {
+            using var client = context.Services.GetRequiredService<IHttpClientFactory>().CreateClient();
+            client.BaseAddress = new Uri(endpoint.Url);
+            client.DefaultRequestHeaders.Add("X-Api-Key", await adminApiKey.Resource.GetValueAsync(context.CancellationToken));
+
+            var parked = await client.GetFromJsonAsync<JsonObject>($"/v1/admin/callbacks/parked?limit={ParkedPageSize}", context.CancellationToken);
+            var ids = parked?["data"]?["callbacks"]?.AsArray().Select(c => c!["id"]!.GetValue<long>()).ToList() ?? [];
+            if (ids.Count == 0)
+            {
+                return CommandResults.Success("No callback is parked.");
+            }
+
+            var refused = new List<string>();
+            foreach (var id in ids)
+            {
+                using var response = await client.PostAsync($"/v1/admin/callbacks/{id}/retry", JsonContent.Create(new { }), context.CancellationToken);
+                if (!response.IsSuccessStatusCode)
+                {
+                    var answer = await response.Content.ReadFromJsonAsync<JsonObject>(context.CancellationToken);
+                    refused.Add($"{id}: {answer?["message"]}");
+                }
+            }
+
+            var requeued = ids.Count - refused.Count;
+            context.Logger.LogInformation("Requeued {Requeued} of {Parked} parked callbacks", requeued, ids.Count);
+            var more = ids.Count == ParkedPageSize ? " More may be parked: run it again." : "";
+            return refused.Count == 0
+                ? CommandResults.Success($"Requeued {requeued} parked callbacks.{more}")
+                : CommandResults.Failure($"Requeued {requeued} parked callbacks; {refused.Count} refused: {string.Join("; ", refused)}.{more}");
+        }, new CommandOptions
+        {
+            Description = "Send every callback the worker gave up on back to its queue, as POST /v1/admin/callbacks/{id}/retry would.",
+            IconName = "ArrowRepeatAll",
+            UpdateState = context => context.ResourceSnapshot.HealthStatus == HealthStatus.Healthy
+                ? ResourceCommandState.Enabled
+                : ResourceCommandState.Disabled,
+        });
+    }
+}
