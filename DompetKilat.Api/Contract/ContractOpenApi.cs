@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using DompetKilat.Api.Admin;
+using DompetKilat.Api.Partners;
+using DompetKilat.Api.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -17,8 +19,8 @@ internal static class ContractOpenApi
     private static readonly (string Http, string Meaning)[] Failures =
     [
         ("400", "01: validation failed; data.errors maps each bad field (seed spelling, dotted for nested fields) to its reasons. Malformed JSON, wrong JSON types and unknown enum values are 01 too."),
-        ("401", "05: admin key missing or wrong, or callback signature missing, invalid or expired."),
-        ("403", "05: caller IP not on the route's allow-list."),
+        ("401", "05: partner key unknown or revoked (or none sent, and no keyless partner calls from this address), admin key missing or wrong, or callback signature missing, invalid or expired."),
+        ("403", "05: the partner is disabled, or calls from an address outside its allowList; a callback sender outside the lender's allow-list."),
         ("404", "001: record not found."),
         ("409", "02: NIK, phone number, email or loanCode already registered; 03: transactionId reused with a different body; 04: the loan's status forbids this step."),
         ("413", "06: body larger than the route allows (64 KiB registration, 8 MiB loan application, 256 KiB callbacks, 16 KiB admin)."),
@@ -47,6 +49,15 @@ internal static class ContractOpenApi
             """,
         ["ApproveLoan"] = """{"loanCode": "LC1635132008", "contractNo": "CN/2022/01/0001", "contractDate": "11/01/2022"}""",
         ["RejectLoan"] = """{"reason": "income could not be verified"}""",
+        ["RegisterPartner"] = """
+            {"partnerCode": "TOKOKU", "name": "PT Tokoku", "allowList": ["203.0.113.0/24"], "productCodes": ["95"],
+             "webhookUrl": "https://tokoku.example/dk/events", "keyless": false}
+            """,
+        ["UpdatePartner"] = """
+            {"name": "PT Tokoku Indonesia", "allowList": ["203.0.113.0/24", "198.51.100.7"], "productCodes": ["95"],
+             "webhookUrl": "https://tokoku.example/dk/events", "keyless": false}
+            """,
+        ["RotatePartnerKeys"] = """{"webhookSecret": true, "revokePrevious": false}""",
     };
 
     private static readonly Dictionary<string, string> TagDescriptions = new()
@@ -54,7 +65,7 @@ internal static class ContractOpenApi
         ["Borrower"] = "Partners register borrowers and read their profiles.",
         ["Loan"] = "Partners apply for loans and follow them.",
         ["Callbacks"] = "The lender's system of record reports disbursements and repayments; transactionId makes each one idempotent.",
-        ["Back office"] = "The lender's operators approve and reject loans and retry callbacks the worker could not apply.",
+        ["Back office"] = "The lender's operators onboard partners, approve and reject loans, retry callbacks the worker could not apply, and read who has seen a borrower's data.",
     };
 
     public static void Describe(OpenApiOptions options)
@@ -108,13 +119,15 @@ internal static class ContractOpenApi
 
     /// <summary>
     /// Who may call each route, in the document's terms: the security schemes, declared once,
-    /// and the requirement each route carries. Routes without a scheme are open to the addresses
+    /// and the requirement each route carries. Partner routes take the partner key or, for a
+    /// keyless partner, nothing but its address; routes without a scheme are open to the addresses
     /// on their allow-list (contract §7), which OpenAPI has no words for; they say so with an
     /// empty requirement rather than saying nothing.
     /// </summary>
     private static class CallerSchemes
     {
         private const string AdminKey = "AdminKey";
+        private const string PartnerKey = "PartnerKey";
 
         public static void Declare(OpenApiDocument document)
         {
@@ -127,11 +140,27 @@ internal static class ContractOpenApi
                 Name = AdminKeyAuthenticationHandler.HeaderName,
                 Description = "The back office's key, for /v1/admin routes. Missing or wrong: 05, HTTP 401.",
             };
+            document.Components.SecuritySchemes[PartnerKey] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = CallingPartner.KeyHeader,
+                Description = "The partner's key, issued by the back office. Unknown or revoked: 05, HTTP 401. A partner registered " +
+                    "as keyless sends none and is known by its address.",
+            };
         }
 
-        public static List<OpenApiSecurityRequirement> RequiredBy(OpenApiOperationTransformerContext context) =>
-            context.Description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Any(a => a.Policy == AdminLoanEndpoints.Policy)
-                ? [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(AdminKey, context.Document)] = [] }]
+        public static List<OpenApiSecurityRequirement> RequiredBy(OpenApiOperationTransformerContext context)
+        {
+            var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+            if (metadata.OfType<IAuthorizeData>().Any(a => a.Policy == AdminLoanEndpoints.Policy))
+            {
+                return [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(AdminKey, context.Document)] = [] }];
+            }
+
+            return metadata.OfType<AllowedCallers>().Any(a => a.Group == CallerGroup.Partners)
+                ? [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(PartnerKey, context.Document)] = [] }, new OpenApiSecurityRequirement()]
                 : [new OpenApiSecurityRequirement()];
+        }
     }
 }
