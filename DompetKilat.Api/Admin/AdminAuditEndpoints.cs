@@ -1,6 +1,5 @@
 using DompetKilat.Api.Audit;
 using DompetKilat.Api.Contract;
-using DompetKilat.Api.Security;
 using DompetKilat.Domain.Borrowers;
 using DompetKilat.Domain.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,11 +14,7 @@ public static class AdminAuditEndpoints
 
     public static IEndpointRouteBuilder MapAdminAuditEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/v1/admin/audit")
-            .WithTags("Back office")
-            .RequireAuthorization(AdminLoanEndpoints.Policy)
-            .RequireRateLimiting(CallerRateLimits.PartnerPolicy)
-            .Audited()
+        app.MapBackOfficeGroup("/v1/admin/audit")
             .MapGet("/", GetBorrowerTrail)
             .WithName("GetBorrowerAuditTrail")
             .WithSummary("Every registration, profile read, loan application, loan read and back-office action on a borrower, newest first");

@@ -1,10 +1,8 @@
 using DompetKilat.Api.Audit;
 using DompetKilat.Api.Contract;
-using DompetKilat.Api.Security;
 using DompetKilat.Domain.Callbacks;
 using DompetKilat.Domain.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace DompetKilat.Api.Admin;
@@ -14,12 +12,7 @@ public static class AdminCallbackEndpoints
 {
     public static IEndpointRouteBuilder MapAdminCallbackEndpoints(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/v1/admin/callbacks")
-            .WithTags("Back office")
-            .RequireAuthorization(AdminLoanEndpoints.Policy)
-            .RequireRateLimiting(CallerRateLimits.PartnerPolicy)
-            .WithMetadata(new RequestSizeLimitAttribute(AdminLoanEndpoints.AdminBodyLimit))
-            .Audited();
+        var admin = app.MapBackOfficeGroup("/v1/admin/callbacks");
 
         admin.MapGet("/parked", ListParkedCallbacks)
             .WithName("ListParkedCallbacks")

@@ -1,6 +1,5 @@
 using DompetKilat.Api.Audit;
 using DompetKilat.Api.Contract;
-using DompetKilat.Api.Security;
 using DompetKilat.Api.Loans;
 using DompetKilat.Domain.Borrowers;
 using DompetKilat.Domain.Loans;
@@ -23,12 +22,7 @@ public static class AdminLoanEndpoints
 
     public static IEndpointRouteBuilder MapAdminLoanEndpoints(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/v1/admin/loan")
-            .WithTags("Back office")
-            .RequireAuthorization(Policy)
-            .RequireRateLimiting(CallerRateLimits.PartnerPolicy)
-            .WithMetadata(new RequestSizeLimitAttribute(AdminBodyLimit))
-            .Audited();
+        var admin = app.MapBackOfficeGroup("/v1/admin/loan");
 
         admin.MapPost("/{id:long}/approve", ApproveLoan)
             .WithName("ApproveLoan")

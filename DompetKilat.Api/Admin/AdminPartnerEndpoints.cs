@@ -1,6 +1,5 @@
 using DompetKilat.Api.Audit;
 using DompetKilat.Api.Contract;
-using DompetKilat.Api.Security;
 using DompetKilat.Domain.Partners;
 using DompetKilat.Domain.Persistence;
 using FluentValidation;
@@ -17,12 +16,7 @@ public static class AdminPartnerEndpoints
 {
     public static IEndpointRouteBuilder MapAdminPartnerEndpoints(this IEndpointRouteBuilder app)
     {
-        var partners = app.MapGroup("/v1/admin/partners")
-            .WithTags("Back office")
-            .RequireAuthorization(AdminLoanEndpoints.Policy)
-            .RequireRateLimiting(CallerRateLimits.PartnerPolicy)
-            .WithMetadata(new RequestSizeLimitAttribute(AdminLoanEndpoints.AdminBodyLimit))
-            .Audited();
+        var partners = app.MapBackOfficeGroup("/v1/admin/partners");
 
         partners.MapPost("/", RegisterPartner)
             .WithName("RegisterPartner")
