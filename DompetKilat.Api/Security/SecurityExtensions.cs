@@ -50,15 +50,15 @@ internal static class SecurityExtensions
         builder.Services.AddOptions<CallerRateLimits>().BindConfiguration(CallerRateLimits.Section);
         builder.Services.AddSingleton<SharedBudgetHealth>();
         builder.Services.AddRateLimiter(_ => { });
-        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<CallerRateLimits>, IConnectionMultiplexer, SharedBudgetHealth>(
-            (options, limits, redis, health) =>
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<CallerRateLimits>, IConnectionMultiplexer, SharedBudgetHealth, TimeProvider>(
+            (options, limits, redis, health, clock) =>
         {
             var exempt = limits.Value.ExemptLoopback ?? environment.IsDevelopment();
             options.AddPolicy(CallerRateLimits.PartnerPolicy, context => context.Features.Get<CallingPartner>() is { } partner
-                ? Budget(exempt && partner.Partner.IsLocal ? null : $"partner:{partner.Code}", limits.Value.Partners, redis, health)
-                : Budget(ByAddress("back-office", context, exempt), limits.Value.Partners, redis, health));
+                ? Budget(exempt && partner.Partner.IsLocal ? null : $"partner:{partner.Code}", limits.Value.Partners, redis, health, clock)
+                : Budget(ByAddress("back-office", context, exempt), limits.Value.Partners, redis, health, clock));
             options.AddPolicy(CallerRateLimits.CallbackPolicy, context =>
-                Budget(ByAddress("callbacks", context, exempt), limits.Value.Callbacks, redis, health));
+                Budget(ByAddress("callbacks", context, exempt), limits.Value.Callbacks, redis, health, clock));
             options.OnRejected = (rejected, _) =>
             {
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
@@ -96,10 +96,10 @@ internal static class SecurityExtensions
 
     /// <summary>A budget shared by every replica, or none (<paramref name="partition"/> null) for exempt callers.</summary>
     private static RateLimitPartition<string> Budget(
-        string? partition, CallerRateLimits.Budget budget, IConnectionMultiplexer redis, SharedBudgetHealth health) =>
+        string? partition, CallerRateLimits.Budget budget, IConnectionMultiplexer redis, SharedBudgetHealth health, TimeProvider clock) =>
         partition is null
             ? RateLimitPartition.GetNoLimiter("exempt")
-            : RateLimitPartition.Get(partition, key => new SharedBudgetLimiter(key, budget, redis, health));
+            : RateLimitPartition.Get(partition, key => new SharedBudgetLimiter(key, budget, redis, health, clock));
 
     private static string? ByAddress(string group, HttpContext context, bool exemptLoopback)
     {

@@ -133,7 +133,7 @@ public sealed class CallbackDrill(ReplicatedApp system, ITestOutputHelper testOu
     private async Task<int> BurstPastTheRateLimitAsync()
     {
         using var viaProxy = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{system.Api.BaseAddress!.Port}") };
-        var answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(async _ =>
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6 * DompetKilatApp.PartnerBurst).Select(async _ =>
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/loan/LC000000000000");
             request.Headers.Add("X-Forwarded-For", "198.51.100.200");

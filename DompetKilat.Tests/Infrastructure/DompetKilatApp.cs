@@ -52,6 +52,9 @@ public class DompetKilatApp : IAsyncLifetime
     /// </summary>
     public const string PartnerNetwork = "198.51.100.0/24";
     public const string NearbyPartner = "NEARBY";
+
+    /// <summary>Each registered partner's burst under test; it refills at 2 tokens a second.</summary>
+    public const int PartnerBurst = 40;
     public const string LenderNetwork = "192.0.2.0/24";
 
     public DistributedApplication App { get; private set; } = null!;
@@ -83,12 +86,13 @@ public class DompetKilatApp : IAsyncLifetime
             $"Replicas:Worker={workerReplicas}",
             $"DataStores:DataDirectory={DataDirectory}",
             // Loopback stays allowed and unlimited (Development); requests forwarded by the trusted
-            // proxy pose as outside callers, each with a tiny budget the rate-limit tests can exhaust.
+            // proxy pose as outside callers. Every registered partner gets a small budget the
+            // rate-limit tests can exhaust, big enough that replicas take its tokens two at a time.
             "Api:Security:TrustedProxies:0=127.0.0.1",
             $"Api:Security:CallbackAllowList:0={LenderNetwork}",
             $"Api:Security:CallbackSigningSecrets:0={CallbackSigningSecrets[0]}",
             $"Api:Security:CallbackSigningSecrets:1={CallbackSigningSecrets[1]}",
-            "Api:RateLimits:Partners:TokenLimit=20",
+            $"Api:RateLimits:Partners:TokenLimit={PartnerBurst}",
             "Api:RateLimits:Partners:TokensPerSecond=2",
         ]);
         // No dashboard runs under test: the services export to this receiver instead, which the

@@ -144,7 +144,7 @@ public sealed class CallerSecurityTests(DompetKilatApp system) : IDisposable
         });
         Assert.Equal(HttpStatusCode.OK, registered);
         var answers = new List<HttpResponseMessage>();
-        for (var i = 0; i < 40; i++)
+        for (var i = 0; i < 2 * DompetKilatApp.PartnerBurst; i++)
         {
             answers.Add(await viaProxy.SendAsync(Forwarded(HttpMethod.Get, "/v1/borrower/3626382876387831", caller)));
         }
