@@ -54,6 +54,34 @@ public sealed class CallbackFaultTests(DompetKilatApp system)
     }
 
     [Fact]
+    public async Task With_Redis_down_each_replica_keeps_a_partners_budget_locally_never_unlimited_never_refusing_all()
+    {
+        var partner = await system.NewPartnerAsync();
+        var replica = system.ApiReplicaClients()[0];
+        await system.StopAsync("redis");
+        try
+        {
+            var answers = new List<HttpStatusCode>();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            for (var i = 0; i < 2 * DompetKilatApp.PartnerBurst; i++)
+            {
+                answers.Add((await replica.GetAsPartnerAsync("/v1/borrower/3626382876387831", partner.ApiKey)).Status);
+            }
+
+            // This replica's own bucket: the burst (a token or two may already have gone to the shared
+            // one before Redis went), then 2 a second; neither unlimited nor a wall of refusals.
+            var admitted = answers.Count(a => a == HttpStatusCode.NotFound);
+            Assert.InRange(admitted, DompetKilatApp.PartnerBurst / 2, DompetKilatApp.PartnerBurst + (int)Math.Ceiling(clock.Elapsed.TotalSeconds * 2) + 1);
+            Assert.All(answers, a => Assert.Contains(a, new[] { HttpStatusCode.NotFound, HttpStatusCode.TooManyRequests }));
+        }
+        finally
+        {
+            replica.Dispose();
+            await system.StartAsync("redis");
+        }
+    }
+
+    [Fact]
     public async Task Two_worker_replicas_apply_a_burst_over_many_loans_without_a_duplicate_or_a_reorder()
     {
         const int loans = 100;
