@@ -30,8 +30,6 @@ internal sealed class EventDispatcher(
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
 
     private static readonly TimeSpan Sweep = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan LongestRetry = TimeSpan.FromHours(1);
     private static readonly ActivitySource ActivitySource = new(Extensions.TelemetrySourceName);
 
     /// <summary>Attempts running in this replica, by partner.</summary>
@@ -188,7 +186,7 @@ internal sealed class EventDispatcher(
             return;
         }
 
-        var next = now + Backoff(e.Attempts);
+        var next = now + DeliverySchedule.Backoff(e.Attempts, Random.Shared.NextDouble());
         if (outcome.Gone || next > e.RetryUntil)
         {
             var reason = outcome.Gone ? "partner answered 410 Gone" : error ?? $"partner answered {outcome.Status}";
@@ -210,17 +208,6 @@ internal sealed class EventDispatcher(
         // An unreachable or failing partner is an expected condition the schedule handles, not an error of ours.
         logger.LogWarning("Partner {PartnerCode} did not take event {EventId} (attempt {Attempt}: {Outcome}); next attempt at {NextAttemptAt:O}",
             claim.PartnerCode, e.EventId, e.Attempts, outcome.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? error, next);
-    }
-
-    /// <summary>
-    /// Exponential from <see cref="FirstRetry"/>, capped at <see cref="LongestRetry"/>, with up to a
-    /// quarter more of jitter so a partner coming back is not hit by every event at once.
-    /// </summary>
-    public static TimeSpan Backoff(int attempts)
-    {
-        var exponential = FirstRetry * Math.Pow(2, Math.Min(attempts - 1, 20));
-        var capped = exponential < LongestRetry ? exponential : LongestRetry;
-        return capped * (1 + Random.Shared.NextDouble() / 4);
     }
 
     /// <summary>The attempt joins the trace of the request or callback that made the change.</summary>
