@@ -171,6 +171,21 @@ public sealed class PartnerNotificationTests(DompetKilatApp system) : IAsyncLife
         await WaitForStateAsync(loanId, PartnerEventState.Delivered);
     }
 
+    [Fact]
+    public async Task The_partner_sandbox_verifies_and_takes_LOCALs_notifications()
+    {
+        var loanId = await system.AppliedLoanAsync();
+        var (status, body) = await system.AdminPostAsync($"/v1/admin/loan/{loanId}/approve", "{}");
+        Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
+
+        await WaitForStateAsync(loanId, PartnerEventState.Delivered);
+
+        await using var db = await system.CreateDbContextAsync();
+        var approved = await db.PartnerEvents.SingleAsync(e => e.LoanId == loanId);
+        // The sandbox answers 401 to a signature that does not verify with LOCAL's secret.
+        Assert.Equal((LoanEvents.Approved, 204), (approved.Type, approved.LastStatus));
+    }
+
     private async Task SendAppliedAsync(JsonObject callback)
     {
         var (status, body) = await system.SendCallbackAsync(callback);
