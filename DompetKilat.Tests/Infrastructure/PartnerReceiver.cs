@@ -35,6 +35,14 @@ public sealed class PartnerReceiver : IAsyncDisposable
 
     public IReadOnlyList<ReceivedEvent> Received => [.. received];
 
+    /// <summary>While set, every connection is reset without an answer, as a partner's crashed server does.</summary>
+    public bool Down { get; set; }
+
+    /// <summary>Requests reset while <see cref="Down"/>.</summary>
+    public int Resets => resets;
+
+    private int resets;
+
     /// <summary>The secret to verify signatures with: the partner's, known once it is registered.</summary>
     public string Secret
     {
@@ -75,6 +83,13 @@ public sealed class PartnerReceiver : IAsyncDisposable
 
     private async Task ReceiveAsync(HttpContext context)
     {
+        if (Down)
+        {
+            Interlocked.Increment(ref resets);
+            context.Abort();
+            return;
+        }
+
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer);
         var bytes = buffer.ToArray();
