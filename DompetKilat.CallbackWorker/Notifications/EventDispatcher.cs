@@ -26,6 +26,9 @@ internal sealed class EventDispatcher(
     private const int PerPartner = 8;
     private const int InFlightLimit = 64;
 
+    /// <summary>How many due loan heads one claim looks at, whatever the backlog.</summary>
+    private const int ScanLimit = 1000;
+
     /// <summary>Longer than any attempt can take (its timeout, plus connecting and recording).</summary>
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
 
@@ -83,22 +86,27 @@ internal sealed class EventDispatcher(
 
         await using var scope = scopeFactory.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LendingDbContext>();
-        // Candidates: each loan's oldest pending event, due, of a partner that has a webhook and a
-        // secret, at most as many per partner as it has free slots here. The outer lock skips what
-        // another replica is claiming, and rechecks due-ness against its committed claim.
+        // Candidates: each loan's oldest pending event that is due, scanned in due order and only
+        // so far (a backlog never makes a claim slow), of a partner that has a webhook and a
+        // secret, at most as many per partner as it has free slots here. The outer lock skips
+        // what another replica is claiming, and rechecks due-ness against its committed claim.
         var events = await db.PartnerEvents.FromSql($"""
             UPDATE partner_events SET next_attempt_at = {leaseUntil}, attempts = attempts + 1
             WHERE id IN (
                 SELECT id FROM partner_events
                 WHERE state = 0 AND next_attempt_at <= {now} AND id IN (
                     SELECT due.id FROM (
-                        SELECT e.id, e.partner_id, e.next_attempt_at,
-                               row_number() OVER (PARTITION BY e.partner_id ORDER BY e.next_attempt_at, e.id) AS n
-                        FROM partner_events e
-                        JOIN partners p ON p.id = e.partner_id
-                        WHERE e.state = 0 AND e.next_attempt_at <= {now}
-                          AND p.webhook_url IS NOT NULL AND p.webhook_secret IS NOT NULL AND p.disabled_at IS NULL
-                          AND NOT EXISTS (SELECT 1 FROM partner_events b WHERE b.loan_id = e.loan_id AND b.state = 0 AND b.id < e.id)
+                        SELECT head.id, head.partner_id, head.next_attempt_at,
+                               row_number() OVER (PARTITION BY head.partner_id ORDER BY head.next_attempt_at, head.id) AS n
+                        FROM (
+                            SELECT e.id, e.partner_id, e.next_attempt_at FROM partner_events e
+                            WHERE e.state = 0 AND e.next_attempt_at <= {now}
+                              AND NOT EXISTS (SELECT 1 FROM partner_events b WHERE b.loan_id = e.loan_id AND b.state = 0 AND b.id < e.id)
+                            ORDER BY e.next_attempt_at
+                            LIMIT {ScanLimit}
+                        ) head
+                        JOIN partners p ON p.id = head.partner_id
+                        WHERE p.webhook_url IS NOT NULL AND p.webhook_secret IS NOT NULL AND p.disabled_at IS NULL
                     ) due
                     LEFT JOIN unnest({busyPartners}::integer[], {busyCounts}::integer[]) AS busy(partner_id, n) ON busy.partner_id = due.partner_id
                     WHERE due.n <= {PerPartner} - coalesce(busy.n, 0)
