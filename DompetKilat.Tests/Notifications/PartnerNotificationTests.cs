@@ -99,10 +99,28 @@ public sealed class PartnerNotificationTests(DompetKilatApp system) : IAsyncLife
             return 200;
         };
         var deadPartner = await system.NewPartnerAsync(webhookUrl: dead.Url);
+        // More loans than the dead partner has delivery slots, applied as LOCAL and handed over, so
+        // the test does not spend the dead partner's small rate budget.
+        var deadLoans = new List<long>();
         for (var i = 0; i < 12; i++)
         {
-            await system.BorrowerWithApprovedLoanAsync(deadPartner);
+            deadLoans.Add(await system.AppliedLoanAsync());
         }
+
+        await using (var db = await system.CreateDbContextAsync())
+        {
+            var deadPartnerId = await db.Partners.Where(p => p.Code == deadPartner.Code).Select(p => p.Id).SingleAsync();
+            await db.Borrowers.Where(b => db.Loans.Any(l => deadLoans.Contains(l.Id) && l.BorrowerId == b.Id))
+                .ExecuteUpdateAsync(b => b.SetProperty(x => x.PartnerId, deadPartnerId));
+        }
+
+        foreach (var loan in deadLoans)
+        {
+            var (approved, approval) = await system.AdminPostAsync($"/v1/admin/loan/{loan}/approve", "{}");
+            Assert.True(approved == HttpStatusCode.OK, approval.ToJsonString());
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(1));
 
         var clock = Stopwatch.StartNew();
         var (_, loanId, _) = await system.BorrowerWithApprovedLoanAsync(partner);
