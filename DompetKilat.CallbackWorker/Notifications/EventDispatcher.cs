@@ -80,16 +80,18 @@ internal sealed class EventDispatcher(
         var busy = inFlight.Where(p => p.Value > 0).ToArray();
         var busyPartners = busy.Select(p => p.Key).ToArray();
         var busyCounts = busy.Select(p => p.Value).ToArray();
+        var fullPartners = busy.Where(p => p.Value >= PerPartner).Select(p => p.Key).ToArray();
         var limit = InFlightLimit - Volatile.Read(ref inFlightTotal);
         var now = clock.GetUtcNow().UtcDateTime;
         var leaseUntil = now + Lease;
 
         await using var scope = scopeFactory.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LendingDbContext>();
-        // Candidates: each loan's oldest pending event that is due, scanned in due order and only
-        // so far (a backlog never makes a claim slow), of a partner that has a webhook and a
-        // secret, at most as many per partner as it has free slots here. The outer lock skips
-        // what another replica is claiming, and rechecks due-ness against its committed claim.
+        // Candidates: each loan's oldest pending event that is due, of a partner that has a webhook
+        // and a secret and a free slot here, scanned in due order and only so far (a backlog never
+        // makes a claim slow, and a partner at its limit never fills the scan); then at most as
+        // many per partner as it has free slots. The outer lock skips what another replica is
+        // claiming, and rechecks due-ness against its committed claim.
         var events = await db.PartnerEvents.FromSql($"""
             UPDATE partner_events SET next_attempt_at = {leaseUntil}, attempts = attempts + 1
             WHERE id IN (
@@ -100,13 +102,14 @@ internal sealed class EventDispatcher(
                                row_number() OVER (PARTITION BY head.partner_id ORDER BY head.next_attempt_at, head.id) AS n
                         FROM (
                             SELECT e.id, e.partner_id, e.next_attempt_at FROM partner_events e
+                            JOIN partners p ON p.id = e.partner_id
                             WHERE e.state = 0 AND e.next_attempt_at <= {now}
+                              AND p.webhook_url IS NOT NULL AND p.webhook_secret IS NOT NULL AND p.disabled_at IS NULL
+                              AND e.partner_id <> ALL({fullPartners})
                               AND NOT EXISTS (SELECT 1 FROM partner_events b WHERE b.loan_id = e.loan_id AND b.state = 0 AND b.id < e.id)
                             ORDER BY e.next_attempt_at
                             LIMIT {ScanLimit}
                         ) head
-                        JOIN partners p ON p.id = head.partner_id
-                        WHERE p.webhook_url IS NOT NULL AND p.webhook_secret IS NOT NULL AND p.disabled_at IS NULL
                     ) due
                     LEFT JOIN unnest({busyPartners}::integer[], {busyCounts}::integer[]) AS busy(partner_id, n) ON busy.partner_id = due.partner_id
                     WHERE due.n <= {PerPartner} - coalesce(busy.n, 0)
@@ -176,7 +179,7 @@ internal sealed class EventDispatcher(
     {
         var e = claim.Event;
         var now = clock.GetUtcNow().UtcDateTime;
-        var error = outcome.Error is { Length: > 256 } long_ ? long_[..256] : outcome.Error;
+        var error = outcome.Error is { Length: > 256 } tooLong ? tooLong[..256] : outcome.Error;
         await using var scope = scopeFactory.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LendingDbContext>();
         // Only this claim's attempt: an operator's redelivery in the meantime restarted the count.
