@@ -61,7 +61,7 @@ internal static class ApplicationServiceExtensions
                 ConnectTimeout = PartnerWebhookClient.AttemptTimeout,
                 MaxResponseHeadersLength = 64,
                 MaxResponseDrainSize = 0,
-                MaxConnectionsPerServer = 16,
+                MaxConnectionsPerServer = 32,
                 // Connections are re-made (and the address re-checked) at least this often.
                 PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             });

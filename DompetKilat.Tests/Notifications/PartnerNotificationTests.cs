@@ -99,13 +99,11 @@ public sealed class PartnerNotificationTests(DompetKilatApp system) : IAsyncLife
             return 200;
         };
         var deadPartner = await system.NewPartnerAsync(webhookUrl: dead.Url);
-        // More loans than the dead partner has delivery slots, applied as LOCAL and handed over, so
-        // the test does not spend the dead partner's small rate budget.
-        var deadLoans = new List<long>();
-        for (var i = 0; i < 12; i++)
-        {
-            deadLoans.Add(await system.AppliedLoanAsync());
-        }
+        // More loans than the dead partner has delivery slots (32 per worker replica), applied as
+        // LOCAL and handed over, so the test does not spend the dead partner's small rate budget.
+        var deadLoans = new System.Collections.Concurrent.ConcurrentBag<long>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, 40), new ParallelOptions { MaxDegreeOfParallelism = 4 },
+            async (_, _) => deadLoans.Add(await system.AppliedLoanAsync()));
 
         await using (var db = await system.CreateDbContextAsync())
         {
