@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The resilience drill: callbacks pour in from a lender that retries and replays while workers are
 # SIGKILLed, a second replica runs, Redis and PostgreSQL go down and a caller bursts past its rate
-# limit; then the database must show nothing lost and nothing doubled. Prints what happened.
+# limit, while the partner's webhook endpoint fails and goes down; then the database must show nothing
+# lost and nothing doubled, and every applied change notified. Prints what happened.
 #   ./drill.sh           the full drill (about ten minutes)
 #   ./drill.sh --quick   the short one CI runs as part of ./test.sh (under three minutes)
 set -euo pipefail

@@ -20,6 +20,7 @@ app.MapLoanEndpoints();
 app.MapCallbackEndpoints();
 app.MapAdminLoanEndpoints();
 app.MapAdminCallbackEndpoints();
+app.MapAdminEventEndpoints();
 app.MapAdminPartnerEndpoints();
 app.MapAdminAuditEndpoints();
 

@@ -14,6 +14,19 @@ var migrations = builder.AddProject<Projects.DompetKilat_MigrationService>("migr
     .WithEnvironment("Encryption__Keys__primary", fieldEncryptionKey)
     .WithEnvironment("Encryption__ActiveKey", "primary");
 
+// Development's stand-in for a partner: LOCAL's notifications go to it, and it verifies and logs
+// them. A published model has no partners built in, so no sandbox either.
+if (builder.ExecutionContext.IsRunMode)
+{
+    var sandboxSecret = builder.AddParameter("partner-sandbox-secret", secret: true);
+    var sandbox = builder.AddProject<Projects.DompetKilat_PartnerSandbox>("partner-sandbox")
+        .WithEnvironment("Sandbox__WebhookSecret", sandboxSecret)
+        .WithHttpHealthCheck("/health");
+    migrations
+        .WithEnvironment("Sandbox__WebhookUrl", ReferenceExpression.Create($"{sandbox.GetEndpoint("http")}/events"))
+        .WithEnvironment("Sandbox__WebhookSecret", sandboxSecret);
+}
+
 var api = builder.AddProject<Projects.DompetKilat_Api>("api")
     .WithReference(database, LendingDatabase.ConnectionName)
     .WithReference(redis)

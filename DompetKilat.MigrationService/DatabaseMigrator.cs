@@ -87,16 +87,31 @@ internal sealed class DatabaseMigrator(
     /// </summary>
     private async Task EnsureLocalPartnerAsync(LendingDbContext db, CancellationToken cancellationToken)
     {
-        if (await db.Partners.AnyAsync(p => p.Code == Partner.LocalCode, cancellationToken))
+        var local = await db.Partners.SingleOrDefaultAsync(p => p.Code == Partner.LocalCode, cancellationToken);
+        if (local is null)
         {
-            return;
+            (local, _) = Partner.Register(Partner.LocalCode, "Local development", ["127.0.0.0/8", "::1"], ["95"],
+                webhookUrl: null, keyless: true, clock.GetUtcNow().UtcDateTime);
+            db.Partners.Add(local);
+            logger.LogInformation("Registered the built-in partner {PartnerCode} for loopback callers", Partner.LocalCode);
         }
 
-        var (local, _) = Partner.Register(Partner.LocalCode, "Local development", ["127.0.0.0/8", "::1"], ["95"],
-            webhookUrl: null, keyless: true, clock.GetUtcNow().UtcDateTime);
-        db.Partners.Add(local);
+        // The AppHost's partner sandbox listens where it was given a port this run, and verifies
+        // with the development secret it was given: LOCAL follows both.
+        var sandboxUrl = configuration["Sandbox:WebhookUrl"];
+        var sandboxSecret = configuration["Sandbox:WebhookSecret"];
+        if (sandboxUrl is not null && sandboxSecret is not null
+            && (local.WebhookUrl != sandboxUrl || local.WebhookSecret != sandboxSecret))
+        {
+            local.WebhookUrl = sandboxUrl;
+            local.WebhookSecret = sandboxSecret;
+            local.PreviousWebhookSecret = null;
+            local.PreviousWebhookSecretExpiresAt = null;
+            local.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+            logger.LogInformation("Partner {PartnerCode} notifies the partner sandbox at {WebhookUrl}", Partner.LocalCode, sandboxUrl);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
-        logger.LogInformation("Registered the built-in partner {PartnerCode} for loopback callers", Partner.LocalCode);
     }
 
     /// <summary>

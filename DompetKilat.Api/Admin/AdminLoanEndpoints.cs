@@ -3,6 +3,7 @@ using DompetKilat.Api.Contract;
 using DompetKilat.Api.Loans;
 using DompetKilat.Domain.Borrowers;
 using DompetKilat.Domain.Loans;
+using DompetKilat.Domain.Notifications;
 using DompetKilat.Domain.Persistence;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -58,12 +59,14 @@ public static class AdminLoanEndpoints
 
         var contractDate = request.ContractDate is { } date ? DateOnly.ParseExact(date, FieldRules.ContractDateFormat) : (DateOnly?)null;
         var loanCode = request.LoanCode ?? LoanCodes.New();
-        var step = LoanLifecycle.Approve(loan, loanCode, request.ContractNo ?? "", contractDate, services.Clock.GetUtcNow().UtcDateTime);
+        var now = services.Clock.GetUtcNow().UtcDateTime;
+        var step = LoanLifecycle.Approve(loan, loanCode, request.ContractNo ?? "", contractDate, now);
         if (step.Outcome != LifecycleOutcome.Done)
         {
             return ContractResults.StepNotAllowed(step.Reason!);
         }
 
+        await NotifyPartnerAsync(services.Db, loan, LoanEvents.Approved, now, cancellationToken);
         services.Audit.SaveWith(services.Db, loan: loan);
         try
         {
@@ -99,12 +102,14 @@ public static class AdminLoanEndpoints
 
         services.Audit.About(borrowerId: loan.BorrowerId, loanId: loan.Id);
 
-        var step = LoanLifecycle.Reject(loan, request.Reason!, services.Clock.GetUtcNow().UtcDateTime);
+        var now = services.Clock.GetUtcNow().UtcDateTime;
+        var step = LoanLifecycle.Reject(loan, request.Reason!, now);
         if (step.Outcome != LifecycleOutcome.Done)
         {
             return ContractResults.StepNotAllowed(step.Reason!);
         }
 
+        await NotifyPartnerAsync(services.Db, loan, LoanEvents.Rejected, now, cancellationToken);
         services.Audit.SaveWith(services.Db, loan: loan);
         try
         {
@@ -116,6 +121,16 @@ public static class AdminLoanEndpoints
         }
 
         return ContractResults.Success(LoanEntity.From(loan));
+    }
+
+    /// <summary>
+    /// Adds the partner's event to the change's own unit of work: it commits with the loan or not
+    /// at all (API-CONTRACT §9), and a lost race (row version) rolls both back.
+    /// </summary>
+    private static async Task NotifyPartnerAsync(LendingDbContext db, Loan loan, string type, DateTime now, CancellationToken cancellationToken)
+    {
+        var partnerId = await db.Borrowers.Where(b => b.Id == loan.BorrowerId).Select(b => b.PartnerId).SingleAsync(cancellationToken);
+        db.PartnerEvents.Add(LoanEvents.For(loan, partnerId, type, now));
     }
 
     private static JsonHttpResult<ApiResponse<ErrorData>> LoanNotFound(long id) =>

@@ -71,8 +71,11 @@ internal sealed class PartnerTermsValidator : AbstractValidator<IPartnerTerms>
         RuleFor(r => r.WebhookUrl)
             .Must(url => PartnerRules.IsWebhookUrl(url!))
             .WithMessage("webhookUrl must be an absolute http(s) URL without credentials")
-            .Must(url => environment.IsDevelopment() || url!.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
-            .WithMessage("webhookUrl must use https")
             .When(r => r.WebhookUrl is not null);
+        // Development sends to the partner sandbox and test receivers on loopback over http.
+        RuleFor(r => r.WebhookUrl)
+            .MustAsync((url, cancellationToken) => WebhookAddresses.IsPublicHttpsAsync(url!, cancellationToken))
+            .WithMessage("webhookUrl must be https and must not resolve to a loopback, private, link-local or metadata address")
+            .When(r => r.WebhookUrl is not null && PartnerRules.IsWebhookUrl(r.WebhookUrl) && !environment.IsDevelopment());
     }
 }

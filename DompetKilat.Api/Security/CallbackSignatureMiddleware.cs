@@ -1,4 +1,5 @@
 using DompetKilat.Api.Contract;
+using DompetKilat.Domain.Webhooks;
 
 namespace DompetKilat.Api.Security;
 

@@ -4,6 +4,7 @@ using System.Threading.RateLimiting;
 using DompetKilat.Api.Contract;
 using DompetKilat.Api.Partners;
 using DompetKilat.Domain.Partners;
+using DompetKilat.Domain.Webhooks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;

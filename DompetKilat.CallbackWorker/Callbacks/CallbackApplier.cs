@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using DompetKilat.Domain.Callbacks;
 using DompetKilat.Domain.Loans;
+using DompetKilat.Domain.Notifications;
 using DompetKilat.Domain.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -43,6 +44,8 @@ internal sealed class CallbackApplier(LendingDbContext db, CallbackMetrics metri
     public async Task<List<LoanCallback>> ApplyAsync(IReadOnlyList<long> loanIds, CancellationToken cancellationToken)
     {
         var loans = await db.Loans.Where(l => loanIds.Contains(l.Id)).ToDictionaryAsync(l => l.Id, cancellationToken);
+        var partners = await db.Loans.Where(l => loanIds.Contains(l.Id))
+            .Select(l => new { l.Id, l.Borrower!.PartnerId }).ToDictionaryAsync(l => l.Id, l => l.PartnerId, cancellationToken);
         var callbacks = await db.LoanCallbacks
             .Where(c => c.State == CallbackState.Pending && loanIds.Contains(c.LoanId))
             .OrderBy(c => c.Id)
@@ -52,7 +55,18 @@ internal sealed class CallbackApplier(LendingDbContext db, CallbackMetrics metri
         foreach (var callback in callbacks)
         {
             using var activity = StartApplyActivity(callback);
-            var step = LoanLifecycle.Apply(loans[callback.LoanId], CallbackFingerprint.Read(callback.Payload).ToSnapshot(), callback.AcceptedAt, now);
+            var loan = loans[callback.LoanId];
+            var (statusBefore, numberOfPayBefore, wasDisbursed) = (loan.Status, loan.NumberOfPay, loan.DisbursedAt is not null);
+            var step = LoanLifecycle.Apply(loan, CallbackFingerprint.Read(callback.Payload).ToSnapshot(), callback.AcceptedAt, now);
+            if (step.Outcome == LifecycleOutcome.Done)
+            {
+                // In this transaction, so the partner hears of exactly the changes that commit.
+                foreach (var type in LoanEvents.OfSnapshot(statusBefore, numberOfPayBefore, wasDisbursed, loan))
+                {
+                    db.PartnerEvents.Add(LoanEvents.For(loan, partners[loan.Id], type, now));
+                }
+            }
+
             callback.State = step.Outcome == LifecycleOutcome.Done ? CallbackState.Applied : CallbackState.Stale;
             callback.Reason = step.Reason;
             callback.Attempts++;

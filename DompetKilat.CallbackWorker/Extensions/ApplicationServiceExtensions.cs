@@ -1,4 +1,5 @@
 using DompetKilat.CallbackWorker.Callbacks;
+using DompetKilat.CallbackWorker.Notifications;
 using DompetKilat.Domain.Callbacks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Polly;
@@ -35,5 +36,45 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddSingleton<CallbackNotifications>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CallbackNotifications>());
         builder.Services.AddHostedService<CallbackProcessor>();
+
+        builder.AddPartnerNotifications();
+    }
+
+    /// <summary>
+    /// The outbox's dispatcher, beside the callbacks whose changes it reports: the worker already
+    /// owns the loan's side of the lender conversation, scales out the same way, and needs no
+    /// deployment of its own.
+    /// </summary>
+    private static void AddPartnerNotifications(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<WebhookConnectGuard>();
+        builder.Services.AddSingleton<NotificationMetrics>();
+        builder.Services.AddSingleton<PartnerWebhookClient>();
+        var webhookClient = builder.Services.AddHttpClient(PartnerWebhookClient.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                // The guard must see the partner's own address, not a proxy's.
+                UseProxy = false,
+                ConnectCallback = sp.GetRequiredService<WebhookConnectGuard>().ConnectAsync,
+                ConnectTimeout = PartnerWebhookClient.AttemptTimeout,
+                MaxResponseHeadersLength = 64,
+                MaxResponseDrainSize = 0,
+                MaxConnectionsPerServer = 32,
+                // Connections are re-made (and the address re-checked) at least this often.
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            });
+        // Not the standard handler of every other client: its retries would re-send at once what the
+        // outbox schedules, and the schedule must survive restarts. The removal is marked
+        // experimental, and it is the documented way to opt one client out of the defaults.
+#pragma warning disable EXTEXP0001
+        webhookClient.RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+        webhookClient.AddResilienceHandler("partner-webhook-attempt", pipeline => pipeline.AddTimeout(PartnerWebhookClient.AttemptTimeout));
+
+        builder.Services.AddSingleton<PartnerEventNotifications>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PartnerEventNotifications>());
+        builder.Services.AddHostedService<EventDispatcher>();
     }
 }

@@ -2,6 +2,7 @@ using DompetKilat.Domain.Audit;
 using DompetKilat.Domain.Borrowers;
 using DompetKilat.Domain.Callbacks;
 using DompetKilat.Domain.Loans;
+using DompetKilat.Domain.Notifications;
 using DompetKilat.Domain.Partners;
 using DompetKilat.Domain.Products;
 using Microsoft.EntityFrameworkCore;
@@ -24,6 +25,8 @@ public sealed class LendingDbContext(DbContextOptions<LendingDbContext> options)
     public DbSet<Loan> Loans => Set<Loan>();
 
     public DbSet<LoanCallback> LoanCallbacks => Set<LoanCallback>();
+
+    public DbSet<PartnerEvent> PartnerEvents => Set<PartnerEvent>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

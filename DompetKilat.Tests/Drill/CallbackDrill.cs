@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using DompetKilat.Domain.Callbacks;
 using DompetKilat.Domain.Loans;
+using DompetKilat.Domain.Notifications;
 using DompetKilat.Domain.Persistence;
 using DompetKilat.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -29,6 +30,8 @@ public sealed class CallbackDrill(ReplicatedApp system, ITestOutputHelper testOu
         var mode = DrillMode.FromEnvironment();
         var seed = Environment.TickCount;
         output.WriteLine($"drill mode {mode.Name}: {mode.Loans} loans, {mode.Senders} senders, {mode.Duration.TotalSeconds:F0} s, seed {seed}");
+        await using var partner = await PartnerReceiver.StartAsync();
+        await StandInForLocalAsync(partner);
         var loanCodes = await CreateLoansAsync(mode.Loans);
         var plan = DrillLender.Plan(loanCodes, mode.MostSnapshotsPerLoan, new Random(seed));
         var lender = new DrillLender(system, replayShare: 0.3);
@@ -38,11 +41,13 @@ public sealed class CallbackDrill(ReplicatedApp system, ITestOutputHelper testOu
         using var stop = new CancellationTokenSource(mode.Duration * 4);
         var sending = lender.SendAsync(plan, mode.Senders, mode.Duration, stop.Token);
         var injecting = InjectFaultsAsync(faults, mode.Duration, stop.Token);
+        var partnerOutage = PartnerOutageAsync(partner, mode.Duration, stop.Token);
         await sending;
         // Measured while the last faults may still run: restarts take longer on a loaded machine
         // than the schedule allows, and the drain is the workers' figure, not the schedule's.
         var drainTime = await WaitForDrainAsync(lender.LastAcknowledgedAt);
         var rateLimited = await injecting;
+        await partnerOutage;
 
         await using var db = await system.CreateDbContextAsync();
         var stored = await db.LoanCallbacks.AsNoTracking()
@@ -57,6 +62,7 @@ public sealed class CallbackDrill(ReplicatedApp system, ITestOutputHelper testOu
             loans[n.LoanCode].NumberOfPay != n.NumberOfPay || loans[n.LoanCode].Status != LoanStatus.Completed);
         var parked = stored.Where(c => c.State == CallbackState.Parked).ToList();
         var workerProcesses = stored.Select(c => c.ProcessedBy).Distinct().Count();
+        var notifications = await NotificationFiguresAsync(partner, loans.Values.Select(l => l.Id).ToHashSet(), stored);
 
         output.WriteLine("faults injected:");
         faults.Injected.ForEach(f => output.WriteLine($"  {f}"));
@@ -81,6 +87,18 @@ public sealed class CallbackDrill(ReplicatedApp system, ITestOutputHelper testOu
               drain time            {drainTime.TotalSeconds:F1} s after the last 00
               longest unavailability {lender.LongestUnavailability.TotalSeconds:F1} s (first send to 00 of one callback)
               longest request       {lender.LongestAttempt.Took.TotalSeconds:F1} s, answered {lender.LongestAttempt.Answer}
+            partner notifications (receiver fails {PartnerFailureShare:P0} of deliveries and is down {PartnerOutageShare:P0} of the window):
+              events expected       {notifications.Expected} (one per applied change, approvals included)
+              events recorded       {notifications.Recorded}
+              missing / extra       {notifications.Missing} / {notifications.Extra}
+              delivered             {notifications.Delivered} (state delivered, a 2xx seen by the receiver)
+              not delivered         {notifications.Undelivered}
+              requests received     {notifications.Requests} ({notifications.Refused} answered 500), {partner.Resets} more reset while down
+              delivered twice       {notifications.DeliveredTwice} (at least once: a killed dispatcher's lease lapsed)
+              out of order          {notifications.OutOfOrder} loans
+              bad signatures        {notifications.BadSignatures}
+              change to 2xx         p50 {notifications.Latency.P50:F2} s, p95 {notifications.Latency.P95:F2} s, max {notifications.Latency.Max:F1} s
+              first-attempt 2xx     p50 {notifications.FirstAttemptLatency.P50:F3} s, p95 {notifications.FirstAttemptLatency.P95:F3} s
             """);
 
         Assert.Equal(plan.Count, lender.Acknowledged.Count);
@@ -93,6 +111,99 @@ public sealed class CallbackDrill(ReplicatedApp system, ITestOutputHelper testOu
         Assert.True(rateLimited > 0, "the burst never met the rate limit");
         Assert.True(faults.Kills.GetValueOrDefault("api") >= 2, "not every Api replica was killed");
         Assert.True(workerProcesses >= 2, "the callbacks were not shared between worker replicas");
+        Assert.Equal((0, 0), (notifications.Missing, notifications.Extra));
+        Assert.Equal(0, notifications.Undelivered);
+        Assert.Equal(0, notifications.OutOfOrder);
+        Assert.Equal(0, notifications.BadSignatures);
+        Assert.True(notifications.Refused > 0, "the partner never failed a delivery");
+        Assert.True(partner.Resets > 0, "nothing was sent while the partner was down");
+    }
+
+    private const double PartnerFailureShare = 0.1;
+    private const double PartnerOutageShare = 0.15;
+
+    /// <summary>
+    /// The drill's loans are LOCAL's, so its notifications go to a receiver in the test instead of
+    /// the sandbox: one that fails a share of deliveries, verifying with LOCAL's secret.
+    /// </summary>
+    private async Task StandInForLocalAsync(PartnerReceiver partner)
+    {
+        partner.Secret = system.LocalWebhookSecret;
+        partner.Answer = (_, _) => Task.FromResult(Random.Shared.NextDouble() < PartnerFailureShare ? 500 : 200);
+        var (status, body) = await system.AdminAsync(HttpMethod.Put, "/v1/admin/partners/LOCAL", System.Text.Json.JsonSerializer.Serialize(new
+        {
+            name = "Local development", allowList = new[] { "127.0.0.0/8", "::1" }, productCodes = new[] { "95" }, webhookUrl = partner.Url, keyless = true,
+        }));
+        Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
+    }
+
+    /// <summary>The partner's server goes down (connections reset) in the middle of the window, and comes back.</summary>
+    private async Task PartnerOutageAsync(PartnerReceiver partner, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        await Task.Delay(duration * 0.4, cancellationToken);
+        partner.Down = true;
+        output.WriteLine($"partner receiver down for {(duration * PartnerOutageShare).TotalSeconds:F0} s");
+        await Task.Delay(duration * PartnerOutageShare, cancellationToken);
+        partner.Down = false;
+    }
+
+    /// <summary>
+    /// Waits until the loans' events are all delivered (or a deadline), then compares them with
+    /// what was applied: approval, disbursement and completion once per loan, a repayment per
+    /// applied snapshot that raised numberOfPay.
+    /// </summary>
+    private async Task<NotificationFigures> NotificationFiguresAsync(PartnerReceiver partner, HashSet<long> loanIds, List<LoanCallback> stored)
+    {
+        await using var db = await system.CreateDbContextAsync();
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (DateTime.UtcNow < deadline
+               && await db.PartnerEvents.AnyAsync(e => loanIds.Contains(e.LoanId) && e.State != PartnerEventState.Delivered))
+        {
+            await Task.Delay(200);
+        }
+
+        var events = await db.PartnerEvents.AsNoTracking().Where(e => loanIds.Contains(e.LoanId)).ToListAsync();
+        static string Key(string type, int numberOfPay) => type == LoanEvents.Repayment ? $"{type}#{numberOfPay}" : type;
+        var expected = stored.Where(c => c.State == CallbackState.Applied)
+            .Select(c => (c.LoanId, Key: Key(LoanEvents.Repayment, CallbackFingerprint.Read(c.Payload).NumberOfPay ?? 0)))
+            .Where(e => e.Key != LoanEvents.Repayment + "#0")
+            .Concat(loanIds.SelectMany(id => new[] { (id, LoanEvents.Approved), (id, LoanEvents.Disbursed), (id, LoanEvents.Completed) }))
+            .ToList();
+        var recorded = events
+            .Select(e => (e.LoanId, Key: Key(e.Type, System.Text.Json.Nodes.JsonNode.Parse(e.Body)!["data"]!["numberOfPay"]!.GetValue<int>())))
+            .ToList();
+        var expectedCounts = expected.CountBy(e => e).ToDictionary();
+        var recordedCounts = recorded.CountBy(e => e).ToDictionary();
+        var missing = expectedCounts.Sum(e => Math.Max(0, e.Value - recordedCounts.GetValueOrDefault(e.Key)));
+        var extra = recordedCounts.Sum(r => Math.Max(0, r.Value - expectedCounts.GetValueOrDefault(r.Key)));
+
+        var received = partner.Received.Where(r => loanIds.Contains(r.LoanId)).ToList();
+        var firstDelivery = received.Where(r => r.Answered is >= 200 and < 300)
+            .GroupBy(r => r.WebhookId).ToDictionary(g => g.Key, g => g.Min(r => r.ReceivedAt));
+        var outOfOrder = events.GroupBy(e => e.LoanId).Count(loan =>
+        {
+            var times = loan.OrderBy(e => e.Id).Select(e => firstDelivery.GetValueOrDefault(e.EventId, DateTime.MaxValue)).ToList();
+            return times.Zip(times.Skip(1)).Any(pair => pair.First > pair.Second);
+        });
+        var attemptsOf = received.GroupBy(r => r.WebhookId).ToDictionary(g => g.Key, g => g.Count());
+        var latencies = events.Where(e => firstDelivery.ContainsKey(e.EventId))
+            .Select(e => (Seconds: (firstDelivery[e.EventId] - e.OccurredAt).TotalSeconds, First: attemptsOf[e.EventId] == 1))
+            .ToList();
+
+        return new NotificationFigures(
+            Expected: expected.Count,
+            Recorded: events.Count,
+            Missing: missing,
+            Extra: extra,
+            Delivered: events.Count(e => e.State == PartnerEventState.Delivered && firstDelivery.ContainsKey(e.EventId)),
+            Undelivered: events.Count(e => e.State != PartnerEventState.Delivered || !firstDelivery.ContainsKey(e.EventId)),
+            Requests: received.Count,
+            Refused: received.Count(r => r.Answered is not (>= 200 and < 300)),
+            DeliveredTwice: received.Where(r => r.Answered is >= 200 and < 300).GroupBy(r => r.WebhookId).Count(g => g.Count() > 1),
+            OutOfOrder: outOfOrder,
+            BadSignatures: received.Count(r => !r.SignatureValid),
+            Latency: Percentiles.Of(latencies.Select(l => l.Seconds)),
+            FirstAttemptLatency: Percentiles.Of(latencies.Where(l => l.First).Select(l => l.Seconds)));
     }
 
     private async Task<List<string>> CreateLoansAsync(int count)
@@ -168,6 +279,21 @@ public sealed class CallbackDrill(ReplicatedApp system, ITestOutputHelper testOu
         {
             return true;
         }
+    }
+}
+
+internal sealed record NotificationFigures(
+    int Expected, int Recorded, int Missing, int Extra, int Delivered, int Undelivered, int Requests, int Refused,
+    int DeliveredTwice, int OutOfOrder, int BadSignatures, Percentiles Latency, Percentiles FirstAttemptLatency);
+
+internal sealed record Percentiles(double P50, double P95, double Max)
+{
+    public static Percentiles Of(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count == 0
+            ? new(0, 0, 0)
+            : new(sorted[(int)(sorted.Count * 0.5)], sorted[Math.Min(sorted.Count - 1, (int)(sorted.Count * 0.95))], sorted[^1]);
     }
 }
 

@@ -13,6 +13,7 @@ public sealed class SystemStartupTests(DompetKilatApp system)
     [InlineData("redis")]
     [InlineData("api")]
     [InlineData("callback-worker")]
+    [InlineData("partner-sandbox")]
     public async Task Every_resource_becomes_healthy(string resource)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));

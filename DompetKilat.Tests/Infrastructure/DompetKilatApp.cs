@@ -72,6 +72,9 @@ public class DompetKilatApp : IAsyncLifetime
 
     public string AdminApiKey { get; private set; } = null!;
 
+    /// <summary>LOCAL's development webhook secret (the partner sandbox's), so a test receiver standing in for it can verify.</summary>
+    public string LocalWebhookSecret { get; private set; } = null!;
+
     /// <summary>The development key the services encrypt fields at rest with, so tests can read entities.</summary>
     public string FieldEncryptionKey { get; private set; } = null!;
 
@@ -146,6 +149,8 @@ public class DompetKilatApp : IAsyncLifetime
 
         AdminApiKey = builder.Configuration["Parameters:admin-api-key"]
             ?? throw new InvalidOperationException("The AppHost's development configuration has no admin key.");
+        LocalWebhookSecret = builder.Configuration["Parameters:partner-sandbox-secret"]
+            ?? throw new InvalidOperationException("The AppHost's development configuration has no partner sandbox secret.");
         FieldEncryptionKey = builder.Configuration["Parameters:field-encryption-key"]
             ?? throw new InvalidOperationException("The AppHost's development configuration has no field encryption key.");
         var (status, body) = await Api.RegisterPartnerAsync(AdminApiKey,

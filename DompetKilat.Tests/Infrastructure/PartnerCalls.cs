@@ -21,11 +21,12 @@ public static class PartnerCalls
         await api.SendAsync(HttpMethod.Post, "/v1/admin/partners", JsonSerializer.Serialize(body), ("X-Api-Key", adminKey));
 
     /// <summary>A keyed partner calling from loopback, told apart from <c>LOCAL</c> by its key.</summary>
-    public static async Task<TestPartner> NewPartnerAsync(this DompetKilatApp system, string[]? allowList = null, string[]? productCodes = null)
+    public static async Task<TestPartner> NewPartnerAsync(
+        this DompetKilatApp system, string[]? allowList = null, string[]? productCodes = null, string? webhookUrl = null)
     {
         var code = NewPartnerCode();
         var (status, body) = await system.Api.RegisterPartnerAsync(system.AdminApiKey,
-            new { partnerCode = code, name = $"Partner {code}", allowList = allowList ?? Loopback, productCodes = productCodes ?? ["95"] });
+            new { partnerCode = code, name = $"Partner {code}", allowList = allowList ?? Loopback, productCodes = productCodes ?? ["95"], webhookUrl });
         Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
         var partner = new TestPartner(code, body["data"]!["apiKey"]!.GetValue<string>(), body["data"]!["webhookSecret"]!.GetValue<string>());
         await system.KnownToEveryReplicaAsync(partner);

@@ -2,12 +2,13 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace DompetKilat.Api.Security;
+namespace DompetKilat.Domain.Webhooks;
 
 /// <summary>
-/// Verifies callbacks signed in the Standard Webhooks scheme: <c>webhook-signature</c> holds one
-/// or more <c>v1,</c> + base64 HMAC-SHA256 of <c>{webhook-id}.{webhook-timestamp}.{body}</c>.
-/// Any active secret may match, so a secret can be rotated without a flag day.
+/// The Standard Webhooks scheme, both ways: <c>webhook-signature</c> holds one or more <c>v1,</c> +
+/// base64 HMAC-SHA256 of <c>{webhook-id}.{webhook-timestamp}.{body}</c>. The Api verifies the
+/// lender's callbacks with it, the dispatcher signs partner notifications and the partner sandbox
+/// verifies them. Any of several secrets may match, so a secret can be rotated without a flag day.
 /// </summary>
 public sealed class StandardWebhookSignature
 {
@@ -50,6 +51,22 @@ public sealed class StandardWebhookSignature
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// The <c>webhook-signature</c> value for one message: a <c>v1,</c> signature per secret,
+    /// space-separated, so a receiver holding either secret of a rotation can verify it.
+    /// </summary>
+    public static string Sign(IEnumerable<string> secrets, string id, long timestamp, ReadOnlySpan<byte> body)
+    {
+        var signed = Concat(Encoding.UTF8.GetBytes($"{id}.{timestamp.ToString(CultureInfo.InvariantCulture)}."), body);
+        var signatures = new List<string>();
+        foreach (var secret in secrets)
+        {
+            signatures.Add("v1," + Convert.ToBase64String(HMACSHA256.HashData(DecodeSecret(secret), signed)));
+        }
+
+        return string.Join(' ', signatures);
     }
 
     private static byte[] DecodeSecret(string secret) =>

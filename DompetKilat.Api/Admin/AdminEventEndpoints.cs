@@ -1,0 +1,101 @@
+using DompetKilat.Api.Audit;
+using DompetKilat.Api.Contract;
+using DompetKilat.Domain.Notifications;
+using DompetKilat.Domain.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace DompetKilat.Api.Admin;
+
+/// <summary>Operators' view of what each partner was told (API-CONTRACT §9), and the way to tell it again.</summary>
+public static class AdminEventEndpoints
+{
+    public static IEndpointRouteBuilder MapAdminEventEndpoints(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapBackOfficeGroup("/v1/admin");
+
+        admin.MapGet("/partners/{partnerCode}/events", ListPartnerEvents)
+            .WithName("ListPartnerEvents")
+            .WithSummary("A partner's notifications, newest first, with their attempts and the last HTTP status");
+
+        admin.MapPost("/events/{id}/redeliver", RedeliverEvent)
+            .WithName("RedeliverEvent")
+            .WithSummary("Send a notification again, with the same webhook-id, on a fresh retry schedule");
+
+        return app;
+    }
+
+    public static async Task<Results<Ok<ApiResponse<PartnerEvents>>, JsonHttpResult<ApiResponse<ErrorData>>>> ListPartnerEvents(
+        string partnerCode, LendingDbContext db, CancellationToken cancellationToken, string? state = null, int limit = 100)
+    {
+        PartnerEventState? wanted = null;
+        if (state is not null)
+        {
+            if (!Enum.TryParse<PartnerEventState>(state, ignoreCase: true, out var parsed) || !state.All(char.IsAsciiLetter))
+            {
+                return ContractResults.Invalid(new Dictionary<string, string[]> { ["state"] = ["state must be pending, delivered or failed"] }.AsReadOnly());
+            }
+
+            wanted = parsed;
+        }
+
+        var partnerId = await db.Partners.Where(p => p.Code == partnerCode).Select(p => (int?)p.Id).SingleOrDefaultAsync(cancellationToken);
+        if (partnerId is null)
+        {
+            return ContractResults.NotFound($"partner {partnerCode} record not found");
+        }
+
+        var events = await db.PartnerEvents.AsNoTracking()
+            .Where(e => e.PartnerId == partnerId && (wanted == null || e.State == wanted))
+            .OrderByDescending(e => e.Id)
+            .Take(Math.Clamp(limit, 1, 1000))
+            .ToListAsync(cancellationToken);
+        return ContractResults.Success(new PartnerEvents([.. events.Select(PartnerEventView.From)]));
+    }
+
+    public static async Task<Results<Ok<ApiResponse<RedeliveredEvent>>, JsonHttpResult<ApiResponse<ErrorData>>>> RedeliverEvent(
+        string id, LendingDbContext db, AuditRecord audit, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var subject = $"event {id}";
+        audit.About(subject: subject);
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // A pending event is already on its way; sending it again now would race the dispatcher's claim.
+        var requeued = await db.PartnerEvents
+            .Where(e => e.EventId == id && e.State != PartnerEventState.Pending)
+            .ExecuteUpdateAsync(e => e
+                .SetProperty(x => x.State, PartnerEventState.Pending)
+                .SetProperty(x => x.Attempts, 0)
+                .SetProperty(x => x.NextAttemptAt, now)
+                .SetProperty(x => x.RetryUntil, now + LoanEvents.RetryWindow)
+                .SetProperty(x => x.DeliveredAt, (DateTime?)null), cancellationToken);
+        if (requeued == 1)
+        {
+            audit.SaveWith(db, subject: subject);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return ContractResults.Success(new RedeliveredEvent(id, PartnerEventView.Name(PartnerEventState.Pending)));
+        }
+
+        var exists = await db.PartnerEvents.AnyAsync(e => e.EventId == id, cancellationToken);
+        return exists
+            ? ContractResults.StepNotAllowed($"event {id} is PENDING and already being delivered")
+            : ContractResults.NotFound($"event {id} record not found");
+    }
+}
+
+public sealed record PartnerEvents(IReadOnlyList<PartnerEventView> Events);
+
+/// <summary>One notification as operators see it; <c>state</c> is <c>pending</c>, <c>delivered</c> or <c>failed</c>.</summary>
+public sealed record PartnerEventView(
+    string Id, string Type, long LoanId, string State, int Attempts, int? LastStatus, string? LastError,
+    DateTime OccurredAt, DateTime? NextAttemptAt, DateTime? DeliveredAt)
+{
+    public static PartnerEventView From(PartnerEvent e) => new(
+        e.EventId, e.Type, e.LoanId, Name(e.State), e.Attempts, e.LastStatus, e.LastError,
+        e.OccurredAt, e.State == PartnerEventState.Pending ? e.NextAttemptAt : null, e.DeliveredAt);
+
+    public static string Name(PartnerEventState state) => state.ToString().ToLowerInvariant();
+}
+
+public sealed record RedeliveredEvent(string Id, string State);

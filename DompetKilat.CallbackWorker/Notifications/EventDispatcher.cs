@@ -1,0 +1,243 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using DompetKilat.Domain.Notifications;
+using DompetKilat.Domain.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace DompetKilat.CallbackWorker.Notifications;
+
+/// <summary>
+/// Delivers the outbox to partners (API-CONTRACT §9). It claims due events with
+/// <c>FOR UPDATE SKIP LOCKED</c> and a lease (the claim moves <c>next_attempt_at</c> past the
+/// longest attempt), so competing replicas never send one attempt twice at once and a replica
+/// killed mid-attempt leaves the event to be sent again when the lease lapses. Only a loan's
+/// oldest pending event is due, so a loan's events arrive in order; each partner gets at most
+/// <see cref="PerPartner"/> attempts at once, so a slow or dead partner holds its own slots only.
+/// The schedule lives in the table, so a restart neither loses nor resets it.
+/// </summary>
+internal sealed class EventDispatcher(
+    IServiceScopeFactory scopeFactory,
+    PartnerEventNotifications notifications,
+    PartnerWebhookClient webhooks,
+    NotificationMetrics metrics,
+    TimeProvider clock,
+    ILogger<EventDispatcher> logger) : BackgroundService
+{
+    /// <summary>
+    /// Per partner and replica. 8 fell behind one busy partner at 100 events/s on a loaded machine
+    /// (docs/benchmarks.md); 32 kept up, and a dead partner's hung attempts still hold at most 32
+    /// sockets of a replica for 10 s each.
+    /// </summary>
+    private const int PerPartner = 32;
+    private const int InFlightLimit = 128;
+
+    /// <summary>How many due loan heads one claim looks at, whatever the backlog.</summary>
+    private const int ScanLimit = 1000;
+
+    /// <summary>Longer than any attempt can take (its timeout, plus connecting and recording).</summary>
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+
+    private static readonly TimeSpan Sweep = TimeSpan.FromSeconds(1);
+    private static readonly ActivitySource ActivitySource = new(Extensions.TelemetrySourceName);
+
+    /// <summary>Attempts running in this replica, by partner.</summary>
+    private readonly ConcurrentDictionary<int, int> inFlight = new();
+    private int inFlightTotal;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var attempts = new List<Task>();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                attempts.RemoveAll(a => a.IsCompleted);
+                var claimed = InFlightLimit - Volatile.Read(ref inFlightTotal) > 0
+                    ? await ClaimAsync(stoppingToken)
+                    : [];
+                foreach (var claim in claimed)
+                {
+                    attempts.Add(AttemptAsync(claim, stoppingToken));
+                }
+
+                if (claimed.Count == 0)
+                {
+                    await notifications.WaitAsync(Sweep, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Claiming partner events failed; retrying after the next sweep interval");
+                await Task.Delay(Sweep, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+
+        // Attempts cut short by shutdown stay claimed until their lease lapses, then go again.
+        await Task.WhenAll(attempts).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private async Task<List<Claim>> ClaimAsync(CancellationToken cancellationToken)
+    {
+        var busy = inFlight.Where(p => p.Value > 0).ToArray();
+        var busyPartners = busy.Select(p => p.Key).ToArray();
+        var busyCounts = busy.Select(p => p.Value).ToArray();
+        var fullPartners = busy.Where(p => p.Value >= PerPartner).Select(p => p.Key).ToArray();
+        var limit = InFlightLimit - Volatile.Read(ref inFlightTotal);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var leaseUntil = now + Lease;
+
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LendingDbContext>();
+        // Candidates: each loan's oldest pending event that is due, of a partner that has a webhook
+        // and a secret and a free slot here, scanned in due order and only so far (a backlog never
+        // makes a claim slow, and a partner at its limit never fills the scan); then at most as
+        // many per partner as it has free slots. The outer lock skips what another replica is
+        // claiming, and rechecks due-ness against its committed claim.
+        var events = await db.PartnerEvents.FromSql($"""
+            UPDATE partner_events SET next_attempt_at = {leaseUntil}, attempts = attempts + 1
+            WHERE id IN (
+                SELECT id FROM partner_events
+                WHERE state = 0 AND next_attempt_at <= {now} AND id IN (
+                    SELECT due.id FROM (
+                        SELECT head.id, head.partner_id, head.next_attempt_at,
+                               row_number() OVER (PARTITION BY head.partner_id ORDER BY head.next_attempt_at, head.id) AS n
+                        FROM (
+                            SELECT e.id, e.partner_id, e.next_attempt_at FROM partner_events e
+                            JOIN partners p ON p.id = e.partner_id
+                            WHERE e.state = 0 AND e.next_attempt_at <= {now}
+                              AND p.webhook_url IS NOT NULL AND p.webhook_secret IS NOT NULL AND p.disabled_at IS NULL
+                              AND e.partner_id <> ALL({fullPartners})
+                              AND NOT EXISTS (SELECT 1 FROM partner_events b WHERE b.loan_id = e.loan_id AND b.state = 0 AND b.id < e.id)
+                            ORDER BY e.next_attempt_at
+                            LIMIT {ScanLimit}
+                        ) head
+                    ) due
+                    LEFT JOIN unnest({busyPartners}::integer[], {busyCounts}::integer[]) AS busy(partner_id, n) ON busy.partner_id = due.partner_id
+                    WHERE due.n <= {PerPartner} - coalesce(busy.n, 0)
+                    ORDER BY due.next_attempt_at
+                    LIMIT {limit})
+                FOR UPDATE SKIP LOCKED)
+            RETURNING *
+            """).AsNoTracking().ToListAsync(cancellationToken);
+        if (events.Count == 0)
+        {
+            return [];
+        }
+
+        var partnerIds = events.Select(e => e.PartnerId).Distinct().ToList();
+        var partners = await db.Partners.AsNoTracking().Where(p => partnerIds.Contains(p.Id))
+            .Select(p => new { p.Id, p.Code, p.WebhookUrl, p.WebhookSecret, p.PreviousWebhookSecret, p.PreviousWebhookSecretExpiresAt })
+            .ToDictionaryAsync(p => p.Id, cancellationToken);
+
+        var claims = new List<Claim>(events.Count);
+        foreach (var e in events)
+        {
+            var partner = partners[e.PartnerId];
+            string[] secrets = partner.PreviousWebhookSecret is { } previous && partner.PreviousWebhookSecretExpiresAt > now
+                ? [partner.WebhookSecret!, previous]
+                : [partner.WebhookSecret!];
+            inFlight.AddOrUpdate(e.PartnerId, 1, (_, n) => n + 1);
+            Interlocked.Increment(ref inFlightTotal);
+            claims.Add(new Claim(e, partner.Code, partner.WebhookUrl!, secrets));
+        }
+
+        return claims;
+    }
+
+    private async Task AttemptAsync(Claim claim, CancellationToken cancellationToken)
+    {
+        var e = claim.Event;
+        try
+        {
+            await Task.Yield();
+            using var activity = StartAttemptActivity(claim);
+            var outcome = await webhooks.SendAsync(claim.WebhookUrl, e.EventId, e.Body, claim.Secrets, cancellationToken);
+            activity?.SetTag("http.response.status_code", outcome.Status);
+            if (!outcome.Delivered)
+            {
+                activity?.SetStatus(ActivityStatusCode.Error, outcome.Error ?? $"HTTP {outcome.Status}");
+            }
+
+            await RecordAsync(claim, outcome, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down: the lease brings the event back.
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Recording the attempt at event {EventId} failed; it goes again when its claim lapses", e.EventId);
+        }
+        finally
+        {
+            inFlight.AddOrUpdate(e.PartnerId, 0, (_, n) => n - 1);
+            Interlocked.Decrement(ref inFlightTotal);
+            notifications.Ring();
+        }
+    }
+
+    private async Task RecordAsync(Claim claim, AttemptOutcome outcome, CancellationToken cancellationToken)
+    {
+        var e = claim.Event;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var error = outcome.Error is { Length: > 256 } tooLong ? tooLong[..256] : outcome.Error;
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LendingDbContext>();
+        // Only this claim's attempt: an operator's redelivery in the meantime restarted the count.
+        var mine = db.PartnerEvents.Where(x => x.Id == e.Id && x.State == PartnerEventState.Pending && x.Attempts == e.Attempts);
+
+        if (outcome.Delivered)
+        {
+            await mine.ExecuteUpdateAsync(s => s
+                .SetProperty(x => x.State, PartnerEventState.Delivered)
+                .SetProperty(x => x.DeliveredAt, now)
+                .SetProperty(x => x.LastStatus, outcome.Status)
+                .SetProperty(x => x.LastError, (string?)null), cancellationToken);
+            metrics.Delivered(e.Type, now - e.OccurredAt);
+            logger.LogDebug("Delivered event {EventId} to partner {PartnerCode} at attempt {Attempt}", e.EventId, claim.PartnerCode, e.Attempts);
+            return;
+        }
+
+        var next = now + DeliverySchedule.Backoff(e.Attempts, Random.Shared.NextDouble());
+        if (outcome.Gone || next > e.RetryUntil)
+        {
+            var reason = outcome.Gone ? "partner answered 410 Gone" : error ?? $"partner answered {outcome.Status}";
+            await mine.ExecuteUpdateAsync(s => s
+                .SetProperty(x => x.State, PartnerEventState.Failed)
+                .SetProperty(x => x.LastStatus, outcome.Status)
+                .SetProperty(x => x.LastError, reason), cancellationToken);
+            metrics.Failed(e.Type, outcome.Gone ? "gone" : "expired");
+            logger.LogWarning("Gave up on event {EventId} for partner {PartnerCode} after {Attempts} attempts: {Reason}",
+                e.EventId, claim.PartnerCode, e.Attempts, reason);
+            return;
+        }
+
+        await mine.ExecuteUpdateAsync(s => s
+            .SetProperty(x => x.NextAttemptAt, next)
+            .SetProperty(x => x.LastStatus, outcome.Status)
+            .SetProperty(x => x.LastError, error), cancellationToken);
+        metrics.Retried(e.Type);
+        // An unreachable or failing partner is an expected condition the schedule handles, not an error of ours.
+        logger.LogWarning("Partner {PartnerCode} did not take event {EventId} (attempt {Attempt}: {Outcome}); next attempt at {NextAttemptAt:O}",
+            claim.PartnerCode, e.EventId, e.Attempts, outcome.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? error, next);
+    }
+
+    /// <summary>The attempt joins the trace of the request or callback that made the change.</summary>
+    private static Activity? StartAttemptActivity(Claim claim)
+    {
+        ActivityContext.TryParse(claim.Event.TraceParent, null, out var change);
+        var activity = ActivitySource.StartActivity("deliver partner event", ActivityKind.Producer, change);
+        activity?.SetTag("dompetkilat.event.id", claim.Event.EventId);
+        activity?.SetTag("dompetkilat.event.type", claim.Event.Type);
+        activity?.SetTag("dompetkilat.event.attempt", claim.Event.Attempts);
+        activity?.SetTag("dompetkilat.partner.code", claim.PartnerCode);
+        activity?.SetTag("dompetkilat.loan.id", claim.Event.LoanId);
+        return activity;
+    }
+
+    private sealed record Claim(PartnerEvent Event, string PartnerCode, string WebhookUrl, IReadOnlyList<string> Secrets);
+}
