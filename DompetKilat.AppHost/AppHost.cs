@@ -38,6 +38,7 @@ var api = builder.AddProject<Projects.DompetKilat_Api>("api")
     .WithHttpHealthCheck("/health")
     .WithApiReferenceLinks()
     .WithRequeueParkedCallbacksCommand(adminApiKey)
+    .WithRedeliverFailedNotificationsCommand(adminApiKey)
     .WithReplicas(builder.Configuration.GetValue("Replicas:Api", 1))
     .WithTraceSampling(builder.Configuration);
 

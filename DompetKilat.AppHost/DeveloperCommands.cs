@@ -13,6 +13,7 @@ namespace DompetKilat.AppHost;
 public static class DeveloperCommands
 {
     public const string RequeueParkedCallbacks = "requeue-parked-callbacks";
+    public const string RedeliverFailedNotifications = "redeliver-failed-notifications";
 
     /// <summary>The admin route lists at most this many parked callbacks at once.</summary>
     private const int ParkedPageSize = 1000;
@@ -31,9 +32,7 @@ public static class DeveloperCommands
         var endpoint = api.GetEndpoint("http");
         return api.WithCommand(RequeueParkedCallbacks, "Requeue parked callbacks", async context =>
         {
-            using var client = context.Services.GetRequiredService<IHttpClientFactory>().CreateClient();
-            client.BaseAddress = new Uri(endpoint.Url);
-            client.DefaultRequestHeaders.Add("X-Api-Key", await adminApiKey.Resource.GetValueAsync(context.CancellationToken));
+            using var client = await BackOfficeClientAsync(context, endpoint, adminApiKey);
 
             var parked = await client.GetFromJsonAsync<JsonObject>($"/v1/admin/callbacks/parked?limit={ParkedPageSize}", context.CancellationToken);
             var ids = parked?["data"]?["callbacks"]?.AsArray().Select(c => c!["id"]!.GetValue<long>()).ToList() ?? [];
@@ -63,9 +62,65 @@ public static class DeveloperCommands
         {
             Description = "Send every callback the worker gave up on back to its queue, as POST /v1/admin/callbacks/{id}/retry would.",
             IconName = "ArrowRepeatAll",
-            UpdateState = context => context.ResourceSnapshot.HealthStatus == HealthStatus.Healthy
-                ? ResourceCommandState.Enabled
-                : ResourceCommandState.Disabled,
+            UpdateState = EnabledWhileHealthy,
         });
+    }
+
+    /// <summary>
+    /// Sends every partner notification that failed (410, or 24 hours of retries) once more with
+    /// its own webhook-id, through the Api's admin routes, partner by partner.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithRedeliverFailedNotificationsCommand(
+        this IResourceBuilder<ProjectResource> api, IResourceBuilder<ParameterResource> adminApiKey)
+    {
+        var endpoint = api.GetEndpoint("http");
+        return api.WithCommand(RedeliverFailedNotifications, "Redeliver failed notifications", async context =>
+        {
+            using var client = await BackOfficeClientAsync(context, endpoint, adminApiKey);
+            var partners = await client.GetFromJsonAsync<JsonObject>("/v1/admin/partners", context.CancellationToken);
+            var failed = new List<string>();
+            foreach (var code in partners?["data"]?["partners"]?.AsArray().Select(p => p!["partnerCode"]!.GetValue<string>()) ?? [])
+            {
+                var events = await client.GetFromJsonAsync<JsonObject>($"/v1/admin/partners/{code}/events?state=failed", context.CancellationToken);
+                failed.AddRange(events?["data"]?["events"]?.AsArray().Select(e => e!["id"]!.GetValue<string>()) ?? []);
+            }
+
+            if (failed.Count == 0)
+            {
+                return CommandResults.Success("No notification has failed.");
+            }
+
+            var refused = new List<string>();
+            foreach (var id in failed)
+            {
+                using var response = await client.PostAsync($"/v1/admin/events/{id}/redeliver", JsonContent.Create(new { }), context.CancellationToken);
+                if (!response.IsSuccessStatusCode)
+                {
+                    refused.Add(id);
+                }
+            }
+
+            context.Logger.LogInformation("Redelivering {Count} of {Failed} failed notifications", failed.Count - refused.Count, failed.Count);
+            return refused.Count == 0
+                ? CommandResults.Success($"Redelivering {failed.Count} failed notifications.")
+                : CommandResults.Failure($"Redelivering {failed.Count - refused.Count} failed notifications; refused: {string.Join(", ", refused)}.");
+        }, new CommandOptions
+        {
+            Description = "Send every failed partner notification again with its own webhook-id, as POST /v1/admin/events/{id}/redeliver would.",
+            IconName = "Send",
+            UpdateState = EnabledWhileHealthy,
+        });
+    }
+
+    private static ResourceCommandState EnabledWhileHealthy(UpdateCommandStateContext context) =>
+        context.ResourceSnapshot.HealthStatus == HealthStatus.Healthy ? ResourceCommandState.Enabled : ResourceCommandState.Disabled;
+
+    private static async Task<HttpClient> BackOfficeClientAsync(
+        ExecuteCommandContext context, EndpointReference endpoint, IResourceBuilder<ParameterResource> adminApiKey)
+    {
+        var client = context.Services.GetRequiredService<IHttpClientFactory>().CreateClient();
+        client.BaseAddress = new Uri(endpoint.Url);
+        client.DefaultRequestHeaders.Add("X-Api-Key", await adminApiKey.Resource.GetValueAsync(context.CancellationToken));
+        return client;
     }
 }

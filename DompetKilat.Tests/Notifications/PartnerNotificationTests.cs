@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using DompetKilat.AppHost;
 using DompetKilat.Domain.Callbacks;
 using DompetKilat.Domain.Notifications;
 using DompetKilat.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DompetKilat.Tests.Notifications;
 
@@ -142,6 +144,24 @@ public sealed class PartnerNotificationTests(DompetKilatApp system) : IAsyncLife
 
         var (status, body) = await system.AdminAsync(HttpMethod.Post, $"/v1/admin/events/{gone.WebhookId}/redeliver");
         Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
+        var again = await receiver.WaitForDeliveredAsync(loanId, 1);
+        Assert.Equal(gone.WebhookId, again[0].WebhookId);
+        Assert.True(again[0].SignatureValid);
+    }
+
+    [Fact]
+    public async Task The_dashboards_redeliver_command_sends_a_failed_notification_again_with_its_webhook_id()
+    {
+        receiver.Answer = (_, before) => Task.FromResult(before == 0 ? 410 : 200);
+        var (_, loanId, _) = await system.BorrowerWithApprovedLoanAsync(partner);
+        await WaitForStateAsync(loanId, PartnerEventState.Failed);
+        var gone = Assert.Single(receiver.ForLoan(loanId));
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        var result = await system.App.Services.GetRequiredService<ResourceCommandService>()
+            .ExecuteCommandAsync(system.Instances["api"][0], DeveloperCommands.RedeliverFailedNotifications, timeout.Token);
+
+        Assert.True(result.Success, result.Message);
         var again = await receiver.WaitForDeliveredAsync(loanId, 1);
         Assert.Equal(gone.WebhookId, again[0].WebhookId);
         Assert.True(again[0].SignatureValid);
