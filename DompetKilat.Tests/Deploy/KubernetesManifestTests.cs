@@ -28,7 +28,7 @@ public sealed class KubernetesManifestTests(RenderedDeployment rendered) : IClas
     [
         "OTEL_SERVICE_NAME", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL",
         "OTEL_TRACES_SAMPLER", "OTEL_TRACES_SAMPLER_ARG",
-        "Security__PartnerAllowList__0", "Security__CallbackAllowList__0", "Security__TrustedProxies__0",
+        "Security__CallbackAllowList__0", "Security__TrustedProxies__0",
         "Migrations__Mode",
     ];
 
