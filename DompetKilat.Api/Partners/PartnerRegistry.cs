@@ -36,15 +36,9 @@ internal sealed class PartnerRegistryListener(
     TimeProvider clock,
     IConfiguration configuration,
     ILogger<PartnerRegistryListener> logger)
-    : DatabaseNotifications(PartnerConfiguration.NotificationChannel, configuration, logger)
+    : Doorbell(PartnerConfiguration.NotificationChannel, configuration, logger)
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
-
-    private readonly SemaphoreSlim reloadRequested = new(0, 1);
-
-    protected override void OnNotification() => RequestReload();
-
-    protected override void OnListening() => RequestReload();
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(base.ExecuteAsync(stoppingToken), ReloadLoopAsync(stoppingToken));
@@ -55,7 +49,7 @@ internal sealed class PartnerRegistryListener(
         {
             try
             {
-                await reloadRequested.WaitAsync(stoppingToken);
+                await WaitAsync(Timeout.InfiniteTimeSpan, stoppingToken);
                 await using var scope = scopes.CreateAsyncScope();
                 await registry.ReloadAsync(scope.ServiceProvider.GetRequiredService<LendingDbContext>(), clock.GetUtcNow().UtcDateTime, stoppingToken);
             }
@@ -66,28 +60,10 @@ internal sealed class PartnerRegistryListener(
             catch (Exception ex) when (ex is Npgsql.NpgsqlException or InvalidOperationException or TimeoutException)
             {
                 logger.LogWarning(ex, "Could not reload the partner registry; retrying");
-                RequestReload();
+                Ring();
                 await Task.Delay(RetryDelay, stoppingToken);
             }
         }
-    }
-
-    private void RequestReload()
-    {
-        try
-        {
-            reloadRequested.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // A reload is already due and will read the latest state.
-        }
-    }
-
-    public override void Dispose()
-    {
-        reloadRequested.Dispose();
-        base.Dispose();
     }
 }
 

@@ -1,4 +1,3 @@
-using DompetKilat.CallbackWorker.Callbacks;
 using DompetKilat.Domain.Persistence;
 
 namespace DompetKilat.CallbackWorker.Notifications;

@@ -1,13 +1,14 @@
-using DompetKilat.Domain.Persistence;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 
-namespace DompetKilat.CallbackWorker.Callbacks;
+namespace DompetKilat.Domain.Persistence;
 
 /// <summary>
 /// A notification channel as a doorbell: one ring wakes one waiting loop, which then drains
 /// everything pending. A missed notification (listener reconnecting, database restarting) delays
-/// work, never loses it: the loops also sweep on a timer, and every reconnect rings once.
+/// work, never loses it: every reconnect rings once, and the worker's loops also sweep on a timer.
 /// </summary>
-internal abstract class Doorbell(string channel, IConfiguration configuration, ILogger logger)
+public abstract class Doorbell(string channel, IConfiguration configuration, ILogger logger)
     : DatabaseNotifications(channel, configuration, logger)
 {
     private readonly SemaphoreSlim doorbell = new(0, 1);
