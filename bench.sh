@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Benchmarks the whole system as ./run.sh runs it, but in Release with throw-away data: starts the
-# AppHost, seeds borrowers and approved loans through the Api, drives each workload with wrk for a
-# fixed time, measures the physical limit of the same PostgreSQL and Redis (pgbench,
-# redis-benchmark) at the same concurrency, prints one table, and stops everything it started.
+# Benchmarks the services as deployed, beside a plain Node.js peer on the same PostgreSQL: starts the
+# AppHost in Release with throw-away data, without its dashboard and without the development proxy
+# (callers, PostgreSQL and Redis are reached directly), and the Fastify peer in eng/bench/peer;
+# seeds borrowers and approved loans, drives each workload with wrk for a fixed time (the Api's and
+# the peer's runs of a workload alternate in slices, so drift hits both alike), measures the
+# physical limit of the same PostgreSQL and Redis (pgbench, redis-benchmark) at the same
+# concurrency, prints one table, and stops everything it started.
 # Usage: ./bench.sh [--quick]      (--quick: a smoke run in under two minutes; figures are rough)
 #        BENCH_TRACE_SAMPLE_RATIO=1 ./bench.sh   (trace every request, as ./run.sh does; default 0.1)
 # What each column means and the latest results: docs/benchmarks.md.
@@ -26,9 +29,13 @@ else
   duration=30 warmup=5 hot=1000 loans=1000 backlog=20000 backlog_seconds=90 redis_requests=300000
 fi
 replay_share=0.2
-# The Api's launch-profile address, where the orchestrator's proxy listens; the workloads go to the
-# Api's own port instead (below), as a production load balancer would.
+# Each measured workload of the Api and the peer alternates in this many slices.
+slices=3
+# Without the development proxy the launch profile's port is Kestrel's own.
 api=http://localhost:5100
+peer=http://127.0.0.1:5200
+# Stands in for the benchmark partner's webhook endpoint: answers every notification 204.
+receiver_port=5201
 # Traces are sampled as in production (docs/benchmarks.md has what tracing every request costs).
 trace_sample_ratio=${BENCH_TRACE_SAMPLE_RATIO:-0.1}
 bench_dir=$PWD/eng/bench
@@ -37,10 +44,12 @@ die() { echo "bench: $*" >&2; exit 1; }
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 ensure_apt_packages wrk:wrk pgbench:postgresql-client redis-benchmark:redis-tools bc:bc
+ensure_npm_packages "$bench_dir/peer" "the Node.js peer's npm packages"
 
 # The AppHost's ports are fixed by the launch profiles (Api 5100, worker 5101, dashboard 15000,
-# OTLP 19000); a ./run.sh or another bench already holding them would be measured instead of ours.
-for port in 5100 5101 15000 19000; do
+# OTLP 19000), the peer's and the receiver's here; a ./run.sh or another bench already holding them
+# would be measured instead of ours.
+for port in 5100 5101 15000 19000 5200 "$receiver_port"; do
   if port_in_use "$port"; then die "port $port is in use (is ./run.sh or another bench running?); stop it first"; fi
 done
 
@@ -52,10 +61,13 @@ apphost_environment
 run_dir=$(mktemp -d "${TMPDIR:-/tmp}/dompetkilat-bench.XXXXXX")
 chmod 755 "$run_dir" # PostgreSQL runs as its own OS user and must reach its data directory inside
 apphost=
+peer_pid=
+receiver_pid=
 
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
+  for pid in $peer_pid $receiver_pid; do kill -TERM "$pid" 2>/dev/null || true; done
   if [ -n "$apphost" ]; then
     echo "==> stopping"
     kill -TERM "$apphost" 2>/dev/null || true
@@ -86,7 +98,7 @@ trap 'exit 143' TERM
 # psql can log in the same way the services do. It goes through env, not the AppHost's command line.
 pg_password=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
 echo "==> starting the AppHost (Release, data in a throw-away directory)"
-(cd DompetKilat.AppHost && exec env TMPDIR="$run_dir" DataStores__Mode=Executable \
+(cd DompetKilat.AppHost && exec env TMPDIR="$run_dir" AppHost__AsDeployed=true DataStores__Mode=Executable \
   DataStores__DataDirectory="$run_dir/data" "Parameters__postgres-password=$pg_password" \
   Telemetry__TraceSampleRatio="$trace_sample_ratio" \
   Api__RateLimits__Partners__TokenLimit=100000000 Api__RateLimits__Partners__TokensPerSecond=100000000 \
@@ -130,13 +142,8 @@ worker_pid=$(wait_for_process "/DompetKilat\\.CallbackWorker$")
 postmaster_pid=$(wait_for_process "^/usr/lib/postgresql/[0-9]+/bin/postgres -D ")
 redis_pid=$(wait_for_process "^redis-server ")
 
-# Kestrel's own address, behind the orchestrator's development proxy: that proxy is not part of a
-# deployment, and on two cores it would take CPU the Api needs.
-api=$(tr '\0' '\n' <"/proc/$api_pid/environ" | sed -n 's/^ASPNETCORE_URLS=//p' | cut -d';' -f1)
-[ -n "$api" ] || die "could not read the Api's own address"
-
-# The addresses the Api itself uses for PostgreSQL and Redis (DCP's proxies), from its environment:
-# pgbench and redis-benchmark take the same path, so the limits include the same hops.
+# The addresses the Api itself uses for PostgreSQL and Redis, from its environment: the peer,
+# pgbench and redis-benchmark connect the same way.
 api_setting() { tr '\0' '\n' <"/proc/$api_pid/environ" | sed -n "s/^$1=//p"; }
 pg_port=$(api_setting ConnectionStrings__dompetkilat | tr ';' '\n' | sed -n 's/^Port=//p')
 redis_port=$(api_setting ConnectionStrings__redis | sed 's/.*://')
@@ -144,18 +151,32 @@ redis_port=$(api_setting ConnectionStrings__redis | sed 's/.*://')
 export PGPASSWORD=$pg_password PGHOST=localhost PGPORT=$pg_port PGUSER=postgres PGDATABASE=dompetkilat
 sql() { psql -X -q -At -v ON_ERROR_STOP=1 -c "$1"; }
 
+echo "==> starting the Node.js peer and the notification receiver"
+sql "CREATE DATABASE peer"
+(cd "$bench_dir/peer" && PGHOST=127.0.0.1 PGDATABASE=peer PORT=5200 exec node server.js) >"$run_dir/peer.log" 2>&1 &
+peer_pid=$!
+node -e 'require("http").createServer((q, s) => q.resume().on("end", () => { s.writeHead(204); s.end(); }))
+  .listen(+process.argv[1], "127.0.0.1")' "$receiver_port" >"$run_dir/receiver.log" 2>&1 &
+receiver_pid=$!
+for _ in $(seq 1 30); do
+  port_in_use 5200 && port_in_use "$receiver_port" && break
+  kill -0 "$peer_pid" 2>/dev/null || { cat "$run_dir/peer.log" >&2; die "the peer exited"; }
+  sleep 0.5
+done
+port_in_use 5200 || die "the peer did not start listening"
+
 # ---- measurement helpers ----------------------------------------------------------------------
 
 clk_tck=$(getconf CLK_TCK)
 # cpu_ticks: CPU time used so far (clock ticks) by PostgreSQL (server and every backend, including
-# ended ones), Api, worker, Redis, the rest of the AppHost's tree (AppHost, DCP and its proxies,
-# dashboard), and the whole machine (which also covers wrk and anything else running).
+# ended ones), Api, worker, Redis, the peer, the rest of the AppHost's tree (AppHost, DCP, the
+# partner sandbox), and the whole machine (which also covers wrk and anything else running).
 cpu_ticks() {
   local busy
   busy=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat)
   # A process may end between the glob and the read; cat then fails, which must not end the bench.
   { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v pg="$postmaster_pid" -v api="$api_pid" -v wk="$worker_pid" \
-    -v rd="$redis_pid" -v roots="$apphost $dcp" -v busy="$busy" '
+    -v rd="$redis_pid" -v pr="$peer_pid" -v roots="$apphost $dcp" -v busy="$busy" '
     {
       pid = $1; line = $0; sub(/^[0-9]+ \(.*\) /, "", line); split(line, f, " ")
       parent[pid] = f[2]; ticks[pid] = f[12] + f[13]
@@ -169,46 +190,64 @@ cpu_ticks() {
           if (p == api) { g["api"] += ticks[pid]; break }
           if (p == wk) { g["wk"] += ticks[pid]; break }
           if (p == rd) { g["rd"] += ticks[pid]; break }
+          if (p == pr) { g["pr"] += ticks[pid]; break }
           if (p in infra) { g["infra"] += ticks[pid]; break }
         }
       }
-      printf "%d %d %d %d %d %d\n", g["pg"], g["api"], g["wk"], g["rd"], g["infra"], busy
+      printf "%d %d %d %d %d %d %d\n", g["pg"], g["api"], g["wk"], g["rd"], g["pr"], g["infra"], busy
     }'
 }
 now() { date +%s.%N; }
 
 # VmHWM is a process's peak resident memory; writing 5 to clear_refs resets it (Linux >= 4.0), so
-# each row shows the peak during its own workload rather than since start.
-reset_peaks() { for pid in "$api_pid" "$worker_pid"; do echo 5 >"/proc/$pid/clear_refs" 2>/dev/null || peaks_cumulative=1; done; }
+# each row shows the peak during its own workload rather than since start. The whole run's peaks
+# are kept apart, since the targets are about the whole run.
+run_peak_api=0 run_peak_worker=0
+note_run_peaks() {
+  local a w
+  a=$(peak_mb "$api_pid") w=$(peak_mb "$worker_pid")
+  [ "$a" -gt "$run_peak_api" ] && run_peak_api=$a
+  [ "$w" -gt "$run_peak_worker" ] && run_peak_worker=$w
+  return 0
+}
+reset_peaks() {
+  note_run_peaks
+  for pid in "$api_pid" "$worker_pid" "$peer_pid"; do echo 5 >"/proc/$pid/clear_refs" 2>/dev/null || peaks_cumulative=1; done
+}
 peak_mb() { awk '/^VmHWM/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
 peaks_cumulative=0
 
 # Each measured section: mark_start, the load, mark_end NAME ...; mark_end appends a result row.
 mark_start() { reset_peaks; cpu_before=$(cpu_ticks); t_before=$(now); }
-cores_since_mark() {
-  local after elapsed
-  after=$(cpu_ticks); elapsed=$(echo "$(now) - $t_before" | bc -l)
-  awk -v a="$cpu_before" -v b="$after" -v s="$elapsed" -v hz="$clk_tck" 'BEGIN {
-    split(a, x, " "); split(b, y, " "); known = 0
-    for (i = 1; i <= 5; i++) { c[i] = (y[i] - x[i]) / hz / s; known += c[i] }
-    other = (y[6] - x[6]) / hz / s - known; if (other < 0) other = 0
-    printf "%.1f/%.1f/%.1f/%.1f/%.1f/%.1f", c[1], c[2], c[3], c[4], c[5], other }'
+# cores TICKS SECONDS: a cpu_ticks difference as cores used, pg/api/wkr/redis/peer/aspire/other.
+cores() {
+  awk -v d="$1" -v s="$2" -v hz="$clk_tck" 'BEGIN {
+    split(d, x, " "); known = 0
+    for (i = 1; i <= 6; i++) { c[i] = x[i] / hz / s; known += c[i] }
+    other = x[7] / hz / s - known; if (other < 0) other = 0
+    printf "%.1f/%.1f/%.1f/%.1f/%.1f/%.1f/%.1f", c[1], c[2], c[3], c[4], c[5], c[6], other }'
 }
+# ticks_add SUM BEFORE AFTER: SUM + (AFTER - BEFORE), field by field.
+ticks_add() { awk -v s="$1" -v b="$2" -v a="$3" 'BEGIN { n = split(a, y, " "); split(b, x, " "); split(s, t, " ")
+  for (i = 1; i <= n; i++) printf "%d%s", t[i] + y[i] - x[i], (i < n ? " " : "\n") }'; }
+cores_since_mark() { cores "$(ticks_add "0 0 0 0 0 0 0" "$cpu_before" "$(cpu_ticks)")" "$(echo "$(now) - $t_before" | bc -l)"; }
 results=$run_dir/results.tsv
-# row NAME RPS P50_MS P99_MS ERRORS APPLY_P50 APPLY_P99 LIMIT CORES [API_MB WORKER_MB]: one line of
-# the table; without the last two, the Api's and the worker's peaks since mark_start.
+# row NAME RPS P50_MS P99_MS ERRORS APPLY_P50 APPLY_P99 LIMIT PEER CORES [SERVICE_MB WORKER_MB]: one
+# line of the table; PEER names the peer's rate it is compared with (register, read or -); without
+# the last two, the Api's and the worker's peaks since mark_start.
 row() {
   local line=("$@")
-  [ ${#line[@]} -eq 11 ] || line+=("$(peak_mb "$api_pid")" "$(peak_mb "$worker_pid")")
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${line[@]}" >>"$results"
+  [ ${#line[@]} -eq 12 ] || line+=("$(peak_mb "$api_pid")" "$(peak_mb "$worker_pid")")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${line[@]}" >>"$results"
 }
 
-# wrk_run SCRIPT ARGS...: one wrk run of the script (common.lua prepended); sets rps, p50, p99, errors.
+# wrk_run SCRIPT SECONDS ARGS...: one wrk run of the script (common.lua prepended) against $target
+# (the Api unless a caller sets it); sets requests, duration_us, rps, p50, p99, errors.
 wrk_run() {
   local script=$1 seconds=$2 out
   shift 2
   cat "$bench_dir/common.lua" "$bench_dir/$script" >"$run_dir/$script"
-  out=$(wrk -t "$threads" -c "$connections" -d "${seconds}s" --timeout 30s -s "$run_dir/$script" "$api" -- "$@")
+  out=$(wrk -t "$threads" -c "$connections" -d "${seconds}s" --timeout 30s -s "$run_dir/$script" "${target:-$api}" -- "$@")
   local line
   line=$(grep '^BENCH ' <<<"$out") || { echo "$out" >&2; die "wrk gave no result for $script"; }
   eval "$(sed 's/^BENCH //' <<<"$line")" # requests= duration_us= p50_us= p99_us= status_errors= socket_errors=
@@ -234,6 +273,75 @@ apply_latency() {
        FROM loan_callbacks WHERE transaction_id LIKE '$1-%' AND processed_at IS NOT NULL"
 }
 
+# versus NAME PEER_NAME LIMIT SCRIPT ARGS_FUNCTION: one workload on the Api (as the benchmark
+# partner) and on the peer, a warm-up each, then alternating slices (Api, peer, Api, peer ...) so
+# that the machine's drift hits both alike; appends both rows and sets api_rps and peer_rps. The
+# rate is all requests over all slices' time; p50 is the slices' mean, p99 their highest.
+# ARGS_FUNCTION SIDE SLICE prints the wrk arguments of a slice (slice 0 is the warm-up).
+versus() {
+  local name=$1 peer_name=$2 limit=$3 script=$4 args_of=$5 side i before t0
+  local -A req=() dur=() err=() p50sum=() p99max=() ticks=() secs=()
+  local seconds=$(((duration + slices - 1) / slices))
+  for side in api peer; do
+    on_side "$side" wrk_run "$script" "$warmup" $($args_of "$side" 0)
+    req[$side]=0 dur[$side]=0 err[$side]=0 p50sum[$side]=0 p99max[$side]=0 ticks[$side]="0 0 0 0 0 0 0" secs[$side]=0
+  done
+  reset_peaks
+  for i in $(seq 1 "$slices"); do
+    for side in api peer; do
+      before=$(cpu_ticks) t0=$(now)
+      on_side "$side" wrk_run "$script" "$seconds" $($args_of "$side" "$i")
+      ticks[$side]=$(ticks_add "${ticks[$side]}" "$before" "$(cpu_ticks)")
+      secs[$side]=$(echo "${secs[$side]} + $(now) - $t0" | bc -l)
+      req[$side]=$((req[$side] + requests)) dur[$side]=$((dur[$side] + duration_us)) err[$side]=$((err[$side] + errors))
+      p50sum[$side]=$((p50sum[$side] + p50_us))
+      [ "$p99_us" -gt "${p99max[$side]}" ] && p99max[$side]=$p99_us
+    done
+  done
+  for side in api peer; do
+    rps=$(echo "scale=0; ${req[$side]} * 1000000 / ${dur[$side]}" | bc)
+    p50=$(echo "scale=1; ${p50sum[$side]} / $slices / 1000" | bc)
+    p99=$(echo "scale=1; ${p99max[$side]} / 1000" | bc)
+    if [ "$side" = api ]; then
+      api_rps=$rps
+      row "$name" "$rps" "$p50" "$p99" "${err[$side]}" - - "$limit" "$peer_name" "$(cores "${ticks[$side]}" "${secs[$side]}")"
+    else
+      peer_rps=$rps
+      row "PEER $name" "$rps" "$p50" "$p99" "${err[$side]}" - - "$limit" - "$(cores "${ticks[$side]}" "${secs[$side]}")" \
+        "$(peak_mb "$peer_pid")" -
+    fi
+  done
+}
+# on_side SIDE COMMAND...: runs a wrk command against the Api as the benchmark partner, or the peer.
+on_side() {
+  if [ "$1" = peer ]; then
+    shift
+    target=$peer BENCH_PARTNER_KEY= "$@"
+  else
+    shift
+    "$@"
+  fi
+}
+
+# wait_for_outbox: until every notification owed to the benchmark partner has been delivered.
+wait_for_outbox() {
+  for _ in $(seq 1 1200); do
+    [ "$(sql "SELECT count(*) FROM partner_events WHERE state = 0")" = 0 ] && return
+    sleep 0.5
+  done
+  die "the dispatcher did not deliver every notification in 10 minutes"
+}
+# notify_latency SINCE: how many notifications of changes since SINCE were delivered, and p50/p99 of
+# change to 2xx (delivered_at - occurred_at).
+notify_latency() {
+  sql "SELECT count(*) || ' notifications delivered, change to 2xx p50 '
+            || coalesce(round(1000 * percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM delivered_at - occurred_at)))::text, '-')
+            || ' ms, p99 '
+            || coalesce(round(1000 * percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM delivered_at - occurred_at)))::text, '-')
+            || ' ms'
+       FROM partner_events WHERE occurred_at >= '$1' AND delivered_at IS NOT NULL"
+}
+
 # curl_batch FILE: runs a curl config of many requests in parallel; fails unless every answer is 200.
 curl_batch() {
   local codes
@@ -241,9 +349,10 @@ curl_batch() {
   codes=$(curl -sS --no-progress-meter --parallel --parallel-max "$connections" -K "$1")
   if grep -qv '^200$' <<<"$codes"; then die "seeding through the Api failed: $(sort <<<"$codes" | uniq -c | tr '\n' ' ')"; fi
 }
-# stanza URL BODY [HEADER]: one request of a curl config (a JSON body, quotes escaped for curl).
+# stanza URL BODY [HEADER]: one request of a curl config (a JSON body, quotes escaped for curl) to
+# $target, the Api unless a caller sets it.
 stanza() {
-  printf 'url = "%s"\nheader = "Content-Type: application/json"\n' "$api$1"
+  printf 'url = "%s"\nheader = "Content-Type: application/json"\n' "${target:-$api}$1"
   [ -n "${3:-}" ] && printf 'header = "%s"\n' "$3"
   printf 'data = "%s"\noutput = "/dev/null"\nwrite-out = "%%{http_code}\\n"\nnext\n' "${2//\"/\\\"}"
 }
@@ -251,12 +360,12 @@ stanza() {
 # ---- seed: the partner, the hot set of borrowers, and approved loans for the callbacks ----------
 
 # Partner routes are measured as a registered partner calls them: with its key, within a budget kept
-# in Redis (set far above the load, so it is checked but never refuses). The LOCAL rows call without
-# a key, as Development's built-in partner, which has no budget: their difference is what identifying
-# and budgeting a caller costs.
+# in Redis (set far above the load, so it is checked but never refuses). Its loans' notifications
+# go to the receiver, so the callback rows include delivering them.
 admin_key="X-Api-Key: dev-admin-key-change-me"
 partner=$(curl -fsS -X POST "$api/v1/admin/partners" -H "$admin_key" -H 'Content-Type: application/json' \
-  -d '{"partnerCode":"BENCH","name":"Benchmark partner","allowList":["127.0.0.1","::1"],"productCodes":["95"]}') ||
+  -d '{"partnerCode":"BENCH","name":"Benchmark partner","allowList":["127.0.0.1","::1"],"productCodes":["95"],
+       "webhookUrl":"http://127.0.0.1:'"$receiver_port"'/events"}') ||
   die "could not register the benchmark partner"
 BENCH_PARTNER_KEY=$(sed -n 's/.*"apiKey":"\([^"]*\)".*/\1/p' <<<"$partner")
 [ -n "$BENCH_PARTNER_KEY" ] || die "the partner registration gave no key: $partner"
@@ -268,7 +377,7 @@ for _ in $(seq 1 50); do
   sleep 0.1
 done
 
-echo "==> seeding $hot borrowers for the partner and for LOCAL, and $loans approved loans, through the Api"
+echo "==> seeding $hot borrowers for the partner and for the peer, and $loans approved loans, through the Api"
 small_photo="iVBORw0KGgoAAAANSUhEUgAAA+gAAAPoCAYAAABNo9TkAAAgAElEQVR4nOzd"
 for i in $(seq 1 "$hot"); do
   nik=$(printf '3000%012d' "$i")
@@ -276,11 +385,13 @@ for i in $(seq 1 "$hot"); do
     "$partner_header"
 done >"$run_dir/seed-borrowers.cfg"
 curl_batch "$run_dir/seed-borrowers.cfg"
+target=$peer
 for i in $(seq 1 "$hot"); do
-  nik=$(printf '3009%012d' "$i")
-  stanza /v1/borrower/register "{\"map\":\"PERSONAL_BORROWER\",\"productCode\":\"95\",\"phoneNumber\":\"$(printf '628009%08d' "$i")\",\"email\":\"b$nik@example.co.id\",\"fullName\":\"Budi Santoso\",\"idNumber\":\"$nik\",\"birthDate\":\"30/09/1999\"}"
-done >"$run_dir/seed-local-borrowers.cfg"
-curl_batch "$run_dir/seed-local-borrowers.cfg"
+  nik=$(printf '3000%012d' "$i")
+  stanza /v1/borrower/register "{\"map\":\"PERSONAL_BORROWER\",\"productCode\":\"95\",\"phoneNumber\":\"$(printf '628000%08d' "$i")\",\"email\":\"b$nik@example.co.id\",\"fullName\":\"Budi Santoso\",\"idNumber\":\"$nik\",\"birthDate\":\"30/09/1999\"}"
+done >"$run_dir/seed-peer-borrowers.cfg"
+target=
+curl_batch "$run_dir/seed-peer-borrowers.cfg"
 
 for i in $(seq 1 "$loans"); do
   nik=$(printf '3000%012d' "$i")
@@ -307,32 +418,21 @@ done
 echo "==> workloads ($mode: ${warmup}s warm-up + ${duration}s each, $connections connections)"
 : >"$results"
 
-# Each pair runs the partner's row and LOCAL's back to back, so machine drift hits both alike.
-echo "    borrower registration (partner key, then LOCAL)"
-wrk_run register.lua "$warmup" 1
-mark_start
-wrk_run register.lua "$duration" 2
-row "borrower registration" "$rps" "$p50" "$p99" "$errors" - - insert "$(cores_since_mark)"
-BENCH_PARTNER_KEY= wrk_run register.lua "$warmup" 3
-mark_start
-BENCH_PARTNER_KEY= wrk_run register.lua "$duration" 4
-row "  the same as LOCAL (no key)" "$rps" "$p50" "$p99" "$errors" - - insert "$(cores_since_mark)"
-
-echo "    borrower profile reads (partner key, then LOCAL)"
-wrk_run read.lua "$warmup" "$hot" 3000
-mark_start
-wrk_run read.lua "$duration" "$hot" 3000
-row "borrower profile read" "$rps" "$p50" "$p99" "$errors" - - read "$(cores_since_mark)"
-BENCH_PARTNER_KEY= wrk_run read.lua "$warmup" "$hot" 3009
-mark_start
-BENCH_PARTNER_KEY= wrk_run read.lua "$duration" "$hot" 3009
-row "  the same as LOCAL (no key)" "$rps" "$p50" "$p99" "$errors" - - read "$(cores_since_mark)"
+# Every slice registers new people: a run tag of its own per slice (1-4 the Api's, 5-8 the peer's).
+register_args() { if [ "$1" = api ]; then echo $((1 + $2)); else echo $((5 + $2)); fi; }
+read_args() { echo "$hot" 3000; }
+echo "    borrower registration (Api and peer, alternating)"
+versus "borrower registration" register insert register.lua register_args
+peer_register_rps=$peer_rps
+echo "    borrower profile reads (Api and peer, alternating)"
+versus "borrower profile read" read read read.lua read_args
+peer_read_rps=$peer_rps
 
 echo "    loan applications (2 x 150 KB photos)"
 wrk_run loan.lua "$warmup" "$hot" "$run_dir/ktp.b64" "$run_dir/selfie.b64"
 mark_start
 wrk_run loan.lua "$duration" "$hot" "$run_dir/ktp.b64" "$run_dir/selfie.b64"
-row "loan application" "$rps" "$p50" "$p99" "$errors" - - insert "$(cores_since_mark)"
+row "loan application" "$rps" "$p50" "$p99" "$errors" - - insert - "$(cores_since_mark)"
 
 # callbacks KIND TAG SECONDS [RATE]: one callback run; a row covers the worker applying what it
 # accepted, so the row's CPU and peaks include the drain.
@@ -346,7 +446,7 @@ callback_workload() {
   callbacks "$1" "w$2" "$warmup"
   mark_start
   callbacks "$1" "$2" "$duration"
-  row "$3" "$rps" "$p50" "$p99" "$errors" $(apply_latency "$2") insert "$(cores_since_mark)"
+  row "$3" "$rps" "$p50" "$p99" "$errors" $(apply_latency "$2") insert register "$(cores_since_mark)"
 }
 callback_workload disburse d "disbursement callback"
 disburse_rps=$rps
@@ -366,19 +466,23 @@ read -r backlog_rows accept_s drain_s < <(sql "SELECT count(*),
 drain_rps=$(echo "scale=0; $backlog_rows / $drain_s" | bc)
 # wrk keeps its clock running after the last callback, so the accept rate comes from the inbox.
 accept_rps=$(echo "scale=0; $backlog_rows / $accept_s" | bc)
-row "backlog (accept rate)" "$accept_rps" "$p50" "$p99" "$errors" $(apply_latency bk) insert "$(cores_since_mark)"
+row "backlog (accept rate)" "$accept_rps" "$p50" "$p99" "$errors" $(apply_latency bk) insert register "$(cores_since_mark)"
 
 # The highest sustainable callback rate: what the Api accepts closed-loop, unless the worker
 # applies more slowly than that (then the backlog would grow without end).
 sustainable=$(printf '%s\n' "$disburse_rps" "$repay_rps" "$drain_rps" | sort -n | head -n 1)
+notified=()
 half=$((sustainable / 2))
 for paced in "sustainable:$sustainable:s1" "half:$half:s2"; do
   IFS=: read -r label rate tag <<<"$paced"
   echo "    callbacks paced at $rate/s ($label)"
   callbacks mixed "w$tag" "$warmup" "$rate"
   mark_start
+  since=$(sql "SELECT now()")
   BENCH_PACED=1 callbacks mixed "$tag" "$duration" "$rate"
-  row "callbacks @ $rate/s ($label)" "$rps" "$p50" "$p99" "$errors" $(apply_latency "$tag") - "$(cores_since_mark)"
+  wait_for_outbox
+  row "callbacks @ $rate/s ($label)" "$rps" "$p50" "$p99" "$errors" $(apply_latency "$tag") - - "$(cores_since_mark)"
+  notified+=("callbacks @ $rate/s: $(notify_latency "$since")")
 done
 
 # ---- the physical limit: the same PostgreSQL and Redis, the same concurrency ------------------
@@ -401,11 +505,11 @@ pgbench_run() {
 mark_start
 pgbench_run insert pg-insert.sql
 limit_insert=$rps
-row "LIMIT pg single-row insert" "$rps" "$p50" "$p99" "${errors:-0}" - - - "$(cores_since_mark)" - -
+row "LIMIT pg single-row insert" "$rps" "$p50" "$p99" "${errors:-0}" - - - - "$(cores_since_mark)" - -
 mark_start
 pgbench_run read pg-read.sql -D "hot=$hot"
 limit_read=$rps
-row "LIMIT pg unique-index read" "$rps" "$p50" "$p99" "${errors:-0}" - - - "$(cores_since_mark)" - -
+row "LIMIT pg unique-index read" "$rps" "$p50" "$p99" "${errors:-0}" - - - - "$(cores_since_mark)" - -
 
 # The duplicate check is one GET per callback (and a SET per accepted one).
 mark_start
@@ -414,7 +518,7 @@ redis_cores=$(cores_since_mark)
 while IFS=, read -r test rps_ avg min p50_ p95 p99_ max; do
   test=${test//\"/}
   [ "$test" = GET ] || [ "$test" = SET ] || continue
-  row "LIMIT redis $test" "${rps_//\"/}" "${p50_//\"/}" "${p99_//\"/}" 0 - - - "$redis_cores" - -
+  row "LIMIT redis $test" "${rps_//\"/}" "${p50_//\"/}" "${p99_//\"/}" 0 - - - - "$redis_cores" - -
 done <<<"$redis_out"
 
 # ---- the table ----------------------------------------------------------------------------------
@@ -422,19 +526,28 @@ done <<<"$redis_out"
 echo
 echo "DompetKilat benchmark ($mode) $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1),"\
   "$(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM; load generator and system on the same machine"
-echo "wrk/pgbench/redis-benchmark: $connections connections, $threads threads; ${duration}s per workload after ${warmup}s warm-up;"\
-  "traces sampled at $trace_sample_ratio"
-printf '%-34s %8s %8s %8s %6s %9s %9s %7s %7s %7s  %s\n' workload "req/s" "p50 ms" "p99 ms" errors \
-  "apply p50" "apply p99" "Api MB" "wkr MB" "/limit" "cores pg/api/wkr/redis/aspire/other"
-while IFS=$'\t' read -r name rps p50 p99 errors ap50 ap99 limit cores api_mb worker_mb; do
+echo "as deployed: no dashboard, no development proxy; wrk/pgbench/redis-benchmark: $connections connections, $threads threads;"\
+  "${duration}s per workload after ${warmup}s warm-up (Api and peer alternate in $slices slices); traces sampled at $trace_sample_ratio"
+printf '%-34s %8s %8s %8s %6s %9s %9s %7s %7s %7s %7s  %s\n' workload "req/s" "p50 ms" "p99 ms" errors \
+  "apply p50" "apply p99" "svc MB" "wkr MB" "/limit" "x peer" "cores pg/api/wkr/redis/peer/aspire/other"
+while IFS=$'\t' read -r name rps p50 p99 errors ap50 ap99 limit versus_peer cores api_mb worker_mb; do
   case $limit in
     insert) ratio=$(echo "scale=0; 100 * $rps / $limit_insert" | bc)% ;;
     read) ratio=$(echo "scale=0; 100 * $rps / $limit_read" | bc)% ;;
     *) ratio=- ;;
   esac
-  printf '%-34s %8s %8s %8s %6s %9s %9s %7s %7s %7s  %s\n' "$name" "$rps" "$p50" "$p99" "$errors" \
-    "$ap50" "$ap99" "${api_mb:-?}" "${worker_mb:-?}" "$ratio" "$cores"
+  case $versus_peer in
+    register) times=$(echo "scale=2; $rps / $peer_register_rps" | bc) ;;
+    read) times=$(echo "scale=2; $rps / $peer_read_rps" | bc) ;;
+    *) times=- ;;
+  esac
+  printf '%-34s %8s %8s %8s %6s %9s %9s %7s %7s %7s %7s  %s\n' "$name" "$rps" "$p50" "$p99" "$errors" \
+    "$ap50" "$ap99" "${api_mb:-?}" "${worker_mb:-?}" "$ratio" "$times" "$cores"
 done <"$results"
 echo "backlog: $backlog_rows callbacks accepted in ${accept_s}s; all applied ${drain_s}s after the first was accepted (worker ~${drain_rps}/s)"
 echo "sustainable callback rate: $sustainable/s (lowest of disbursement, repayment and worker drain rates); half: $half/s"
+printf 'notifications to the benchmark partner, %s\n' "${notified[@]}"
+note_run_peaks
+echo "peak resident memory over the whole run: Api $run_peak_api MB, worker $run_peak_worker MB"
+echo "svc MB: the Api's peak, or the peer's on PEER rows; x peer: the rate over the peer's registration rate (callbacks) or its own row's rate"
 [ "$peaks_cumulative" = 0 ] || echo "note: could not reset peak memory (not root?); memory columns are peaks since start"

@@ -2,7 +2,11 @@ using DompetKilat.AppHost;
 using DompetKilat.AppHost.DataStores;
 using Microsoft.Extensions.Configuration;
 
-var builder = DistributedApplication.CreateBuilder(args);
+// As deployed (the benchmark's mode): no dashboard and no development proxy between a caller and a
+// service, or between a service and PostgreSQL or Redis; neither exists in a deployment.
+var asDeployed = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build()
+    .GetValue<bool>("AppHost:AsDeployed");
+var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { Args = args, DisableDashboard = asDeployed });
 
 var adminApiKey = builder.AddParameter("admin-api-key", secret: true);
 var fieldEncryptionKey = builder.AddParameter("field-encryption-key", secret: true);
@@ -69,5 +73,26 @@ builder.AddProject<Projects.DompetKilat_CallbackWorker>("callback-worker")
     .WithHttpHealthCheck("/health")
     .WithReplicas(builder.Configuration.GetValue("Replicas:Worker", 1))
     .WithTraceSampling(builder.Configuration);
+
+if (asDeployed)
+{
+    foreach (var resource in builder.Resources.OfType<IResourceWithEndpoints>())
+    {
+        builder.CreateResourceBuilder(resource).WithEndpointProxySupport(false);
+    }
+
+    // With no dashboard to receive it, telemetry is still produced but not exported: an exporter
+    // retrying an absent endpoint would be measured instead of the service.
+    foreach (var resource in builder.Resources.OfType<IResourceWithEnvironment>())
+    {
+        builder.CreateResourceBuilder(resource).WithEnvironment(context =>
+        {
+            foreach (var name in context.EnvironmentVariables.Keys.Where(key => key.StartsWith("OTEL_EXPORTER_OTLP_", StringComparison.Ordinal)).ToList())
+            {
+                context.EnvironmentVariables.Remove(name);
+            }
+        });
+    }
+}
 
 builder.Build().Run();
