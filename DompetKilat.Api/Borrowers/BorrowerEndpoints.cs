@@ -51,9 +51,7 @@ public static class BorrowerEndpoints
             return ContractResults.Invalid("productCode", $"productCode {request.ProductCode} is not one of this partner's products");
         }
 
-        var product = await services.Db.Products.AsNoTracking()
-            .SingleOrDefaultAsync(p => p.Code == request.ProductCode && p.IsActive, cancellationToken);
-        if (product is null)
+        if (partner.ActiveProductId(request.ProductCode!) is not { } productId)
         {
             return ContractResults.Invalid("productCode", $"productCode {request.ProductCode} is not a configured product");
         }
@@ -62,7 +60,7 @@ public static class BorrowerEndpoints
         var borrower = new Borrower
         {
             PartnerId = partner.Id,
-            ProductId = product.Id,
+            ProductId = productId,
             IdNumber = request.IdNumber!,
             PhoneNumber = request.PhoneNumber!,
             Email = request.Email!,

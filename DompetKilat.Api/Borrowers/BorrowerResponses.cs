@@ -121,12 +121,12 @@ public sealed record BorrowerProfile(
 {
     public static BorrowerProfile From(BorrowerProfileRow profile)
     {
-        var (borrower, latestLoan) = profile;
+        var (borrower, productCode, latestLoan) = profile;
         var personal = borrower.PersonalDetails;
         var job = borrower.Job;
         var contact = borrower.EmergencyContact;
         return new(
-            borrower.BorrowerType, borrower.Product?.Code ?? "", borrower.PhoneNumber, borrower.IdNumber, borrower.Email,
+            borrower.BorrowerType, productCode, borrower.PhoneNumber, borrower.IdNumber, borrower.Email,
             borrower.FullName, personal?.Gender ?? "", FieldRules.FormatContractDate(borrower.BirthDate),
             personal?.BirthPlace ?? "", job?.OfficeName ?? "",
             job is null ? "" : FieldRules.FormatContractDate(job.StartDate),

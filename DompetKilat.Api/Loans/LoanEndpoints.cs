@@ -52,9 +52,7 @@ public static class LoanEndpoints
             return ContractResults.Invalid("productCode", $"productCode {request.ProductCode} is not one of this partner's products");
         }
 
-        var product = await services.Db.Products.AsNoTracking()
-            .SingleOrDefaultAsync(p => p.Code == request.ProductCode && p.IsActive, cancellationToken);
-        if (product is null)
+        if (partner.ActiveProductId(request.ProductCode!) is not { } productId)
         {
             return ContractResults.Invalid("productCode", $"productCode {request.ProductCode} is not a configured product");
         }
@@ -69,8 +67,9 @@ public static class LoanEndpoints
 
         var now = services.Clock.GetUtcNow().UtcDateTime;
         CompleteProfile(borrower, request, now);
-        var loan = NewLoan(borrower, product.Id, request, now);
+        var loan = NewLoan(borrower, productId, request, now);
         services.Db.Loans.Add(loan);
+        borrower.LatestLoan = loan;
         services.Audit.SaveWith(services.Db, borrower, loan);
         await services.Db.SaveChangesAsync(cancellationToken);
 

@@ -17,6 +17,9 @@ public sealed record CallingPartner(KnownPartner Partner)
 
     public bool MayApplyFor(string productCode) => Partner.ProductCodes.Contains(productCode);
 
+    /// <summary>The id of one of the partner's products, if that product is configured and active.</summary>
+    public int? ActiveProductId(string productCode) => Partner.ActiveProducts.TryGetValue(productCode, out var id) ? id : null;
+
     /// <summary>Binds from the identification the middleware made; a partner route never runs without one.</summary>
     public static ValueTask<CallingPartner?> BindAsync(HttpContext context, ParameterInfo parameter) =>
         ValueTask.FromResult<CallingPartner?>(context.Features.Get<CallingPartner>()

@@ -6,10 +6,11 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace DompetKilat.Api.Partners;
 
 /// <summary>
-/// This replica's copy of the partner registry. Callers are identified against it on every
-/// request without a database round trip; it is reloaded whole whenever any replica changes the
-/// registry (PostgreSQL notifies every listener when the change commits), so a disabled partner
-/// or a revoked key stops working everywhere within moments.
+/// This replica's copy of the partner registry and the active products. Callers are identified
+/// and their products resolved against it on every request without a database round trip; it is
+/// reloaded whole whenever any replica changes the registry or anyone changes a product
+/// (PostgreSQL notifies every listener when the change commits), so a disabled partner, a revoked
+/// key or a retired product stops working everywhere within moments.
 /// </summary>
 public sealed class PartnerRegistry
 {
@@ -25,7 +26,8 @@ public sealed class PartnerRegistry
             .Include(p => p.Keys.Where(k => k.ExpiresAt == null || k.ExpiresAt > now))
             .AsSplitQuery()
             .ToListAsync(cancellationToken);
-        current = new PartnerDirectory(partners);
+        var activeProducts = await db.Products.AsNoTracking().Where(p => p.IsActive).ToDictionaryAsync(p => p.Code, p => p.Id, cancellationToken);
+        current = new PartnerDirectory(partners, activeProducts);
     }
 }
 

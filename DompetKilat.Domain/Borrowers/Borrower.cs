@@ -1,3 +1,4 @@
+using DompetKilat.Domain.Loans;
 using DompetKilat.Domain.Partners;
 using DompetKilat.Domain.Products;
 
@@ -51,6 +52,11 @@ public sealed class Borrower
     public BorrowerEducation? Education { get; set; }
     public BorrowerReligion? Religion { get; set; }
     public BorrowerDocuments? Documents { get; set; }
+
+    /// <summary>The loan the profile shows (the partner reference's <c>loanData</c>): the one applied for last.</summary>
+    public long? LatestLoanId { get; set; }
+
+    public Loan? LatestLoan { get; set; }
 
     public DateTime CreatedAt { get; set; }
 

@@ -4,17 +4,24 @@ using System.Security.Cryptography;
 
 namespace DompetKilat.Domain.Partners;
 
-/// <summary>What the Api needs to know of a partner to identify, scope and budget its calls.</summary>
+/// <summary>
+/// What the Api needs to know of a partner to identify, scope and budget its calls.
+/// <see cref="ActiveProducts"/> maps those of its product codes that are configured and active to
+/// the product's id, so that an application needs no lookup of its own.
+/// </summary>
 public sealed record KnownPartner(
-    int Id, string Code, bool IsKeyless, bool IsDisabled, IReadOnlyList<IPNetwork> AllowList, FrozenSet<string> ProductCodes)
+    int Id, string Code, bool IsKeyless, bool IsDisabled, IReadOnlyList<IPNetwork> AllowList, FrozenSet<string> ProductCodes,
+    FrozenDictionary<string, int> ActiveProducts)
 {
     public bool IsLocal => Code == Partner.LocalCode;
 
     public bool AllowsAddress(IPAddress address) => AllowList.Any(n => n.Contains(address));
 
-    public static KnownPartner From(Partner partner) => new(
+    public static KnownPartner From(Partner partner, IReadOnlyDictionary<string, int> activeProducts) => new(
         partner.Id, partner.Code, partner.IsKeyless, partner.IsDisabled,
-        [.. partner.AllowList.Select(PartnerRules.ParseNetwork)], partner.ProductCodes.ToFrozenSet(StringComparer.Ordinal));
+        [.. partner.AllowList.Select(PartnerRules.ParseNetwork)], partner.ProductCodes.ToFrozenSet(StringComparer.Ordinal),
+        partner.ProductCodes.Where(activeProducts.ContainsKey).Distinct(StringComparer.Ordinal)
+            .ToFrozenDictionary(code => code, code => activeProducts[code], StringComparer.Ordinal));
 }
 
 /// <summary>Who is calling: the partner, or why nobody is (a <c>05</c> with its HTTP status).</summary>
@@ -37,9 +44,12 @@ public sealed class PartnerDirectory
     private readonly FrozenDictionary<string, (KnownPartner Partner, byte[] Hash, DateTime? ExpiresAt)> byKeyHash;
     private readonly KnownPartner[] keyless;
 
-    public PartnerDirectory(IEnumerable<Partner> partners)
+    /// <param name="partners">Every partner, with its unexpired keys.</param>
+    /// <param name="activeProducts">The active products' ids by code; none when left out.</param>
+    public PartnerDirectory(IEnumerable<Partner> partners, IReadOnlyDictionary<string, int>? activeProducts = null)
     {
-        var known = partners.Select(p => (Partner: p, Known: KnownPartner.From(p))).ToList();
+        activeProducts ??= FrozenDictionary<string, int>.Empty;
+        var known = partners.Select(p => (Partner: p, Known: KnownPartner.From(p, activeProducts))).ToList();
         byKeyHash = known
             .SelectMany(p => p.Partner.Keys.Select(k => (Hash: Convert.ToHexString(k.KeyHash), Entry: (p.Known, k.KeyHash, k.ExpiresAt))))
             .ToFrozenDictionary(e => e.Hash, e => e.Entry, StringComparer.Ordinal);

@@ -24,18 +24,22 @@ internal sealed class BorrowerConfiguration : IEntityTypeConfiguration<Borrower>
         builder.HasIndex(b => b.PhoneNumber).IsUnique().HasDatabaseName(PhoneNumberIndex);
         builder.HasIndex(b => b.Email).IsUnique().HasDatabaseName(EmailIndex);
 
-        builder.OwnsOne(b => b.PersonalDetails, d => d.ToTable("borrower_personal_details"));
-        builder.OwnsOne(b => b.Job, d => d.ToTable("borrower_jobs"));
-        builder.OwnsOne(b => b.Income, d => d.ToTable("borrower_incomes"));
-        builder.OwnsOne(b => b.Asset, d => d.ToTable("borrower_assets"));
-        builder.OwnsOne(b => b.Bank, d => d.ToTable("borrower_banks"));
-        builder.OwnsOne(b => b.EmergencyContact, d => d.ToTable("borrower_emergency_contacts"));
-        builder.OwnsOne(b => b.Marital, d => d.ToTable("borrower_maritals"));
-        builder.OwnsOne(b => b.Education, d => d.ToTable("borrower_educations"));
-        builder.OwnsOne(b => b.Religion, d => d.ToTable("borrower_religions"));
+        // The profile lives in the borrower's row: the partners' hot read is then one row and its
+        // photos, not thirteen tables, each of which PostgreSQL had to join and plan. The photos
+        // (hundreds of KB) stay in a table of their own, so the row stays small for every lookup.
+        builder.OwnsOne(b => b.PersonalDetails);
+        builder.OwnsOne(b => b.Job);
+        builder.OwnsOne(b => b.Income);
+        builder.OwnsOne(b => b.Asset);
+        builder.OwnsOne(b => b.Bank);
+        builder.OwnsOne(b => b.EmergencyContact);
+        builder.OwnsOne(b => b.Marital);
+        builder.OwnsOne(b => b.Education);
+        builder.OwnsOne(b => b.Religion);
         builder.OwnsOne(b => b.Documents, d => d.ToTable("borrower_documents"));
 
         builder.HasOne(b => b.Partner).WithMany().HasForeignKey(b => b.PartnerId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(b => b.Product).WithMany().HasForeignKey(b => b.ProductId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne(b => b.LatestLoan).WithMany().HasForeignKey(b => b.LatestLoanId).OnDelete(DeleteBehavior.Restrict);
     }
 }

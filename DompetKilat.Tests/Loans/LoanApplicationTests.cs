@@ -159,11 +159,10 @@ public sealed class LoanApplicationTests(DompetKilatApp system)
         await using var db = await system.CreateDbContextAsync();
         var idNumber = application["idNumber"]!.GetValue<string>();
         var stored = await db.Database.SqlQuery<string>($"""
-            SELECT unnest(ARRAY[d.foto_ktp, d.foto_selfie, p.mother_maiden_name, p.family_card, k.bank_account_number, r.npwp]) AS "Value"
+            SELECT unnest(ARRAY[d.foto_ktp, d.foto_selfie, b.personal_details_mother_maiden_name, b.personal_details_family_card,
+                                b.bank_bank_account_number, r.npwp]) AS "Value"
             FROM borrowers b
             JOIN borrower_documents d ON d.id = b.id
-            JOIN borrower_personal_details p ON p.id = b.id
-            JOIN borrower_banks k ON k.id = b.id
             JOIN loans l ON l.borrower_id = b.id
             JOIN loan_references r ON r.id = l.id
             WHERE b.id_number = {idNumber}

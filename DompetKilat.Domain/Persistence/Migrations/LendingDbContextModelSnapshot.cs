@@ -142,6 +142,10 @@ namespace DompetKilat.Domain.Persistence.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("is_verified");
 
+                    b.Property<long?>("LatestLoanId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("latest_loan_id");
+
                     b.Property<int>("PartnerId")
                         .HasColumnType("integer")
                         .HasColumnName("partner_id");
@@ -170,6 +174,9 @@ namespace DompetKilat.Domain.Persistence.Migrations
                     b.HasIndex("IdNumber")
                         .IsUnique()
                         .HasDatabaseName("ux_borrowers_id_number");
+
+                    b.HasIndex("LatestLoanId")
+                        .HasDatabaseName("ix_borrowers_latest_loan_id");
 
                     b.HasIndex("PartnerId")
                         .HasDatabaseName("ix_borrowers_partner_id");
@@ -674,6 +681,12 @@ namespace DompetKilat.Domain.Persistence.Migrations
 
             modelBuilder.Entity("DompetKilat.Domain.Borrowers.Borrower", b =>
                 {
+                    b.HasOne("DompetKilat.Domain.Loans.Loan", "LatestLoan")
+                        .WithMany()
+                        .HasForeignKey("LatestLoanId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_borrowers_loans_latest_loan_id");
+
                     b.HasOne("DompetKilat.Domain.Partners.Partner", "Partner")
                         .WithMany()
                         .HasForeignKey("PartnerId")
@@ -697,21 +710,20 @@ namespace DompetKilat.Domain.Persistence.Migrations
                             b1.Property<string>("AssetRange")
                                 .IsRequired()
                                 .HasColumnType("text")
-                                .HasColumnName("asset_range");
+                                .HasColumnName("asset_asset_range");
 
                             b1.Property<string>("HomeOwnership")
                                 .IsRequired()
                                 .HasColumnType("text")
-                                .HasColumnName("home_ownership");
+                                .HasColumnName("asset_home_ownership");
 
-                            b1.HasKey("BorrowerId")
-                                .HasName("pk_borrower_assets");
+                            b1.HasKey("BorrowerId");
 
-                            b1.ToTable("borrower_assets", (string)null);
+                            b1.ToTable("borrowers");
 
                             b1.WithOwner()
                                 .HasForeignKey("BorrowerId")
-                                .HasConstraintName("fk_borrower_assets_borrowers_id");
+                                .HasConstraintName("fk_borrowers_borrowers_id");
                         });
 
                     b.OwnsOne("DompetKilat.Domain.Borrowers.BorrowerBank", "Bank", b1 =>
@@ -723,21 +735,20 @@ namespace DompetKilat.Domain.Persistence.Migrations
                             b1.Property<string>("BankAccountNumber")
                                 .IsRequired()
                                 .HasColumnType("text")
-                                .HasColumnName("bank_account_number");
+                                .HasColumnName("bank_bank_account_number");
 
                             b1.Property<string>("BankName")
                                 .IsRequired()
                                 .HasColumnType("text")
-                                .HasColumnName("bank_name");
+                                .HasColumnName("bank_bank_name");
 
-                            b1.HasKey("BorrowerId")
-                                .HasName("pk_borrower_banks");
+                            b1.HasKey("BorrowerId");
 
-                            b1.ToTable("borrower_banks", (string)null);
+                            b1.ToTable("borrowers");
 
                             b1.WithOwner()
                                 .HasForeignKey("BorrowerId")
-                                .HasConstraintName("fk_borrower_banks_borrowers_id");
+                                .HasConstraintName("fk_borrowers_borrowers_id");
                         });
 
                     b.OwnsOne("DompetKilat.Domain.Borrowers.BorrowerDocuments", "Documents", b1 =>
@@ -775,16 +786,15 @@ namespace DompetKilat.Domain.Persistence.Migrations
                             b1.Property<string>("Education")
                                 .IsRequired()
                                 .HasColumnType("text")
-                                .HasColumnName("education");
+                                .HasColumnName("education_education");
 
-                            b1.HasKey("BorrowerId")
-                                .HasName("pk_borrower_educations");
+                            b1.HasKey("BorrowerId");
 
-                            b1.ToTable("borrower_educations", (string)null);
+                            b1.ToTable("borrowers");
 
                             b1.WithOwner()
                                 .HasForeignKey("BorrowerId")
-                                .HasConstraintName("fk_borrower_educations_borrowers_id");
+                                .HasConstraintName("fk_borrowers_borrowers_id");
                         });
 
                     b.OwnsOne("DompetKilat.Domain.Borrowers.BorrowerEmergencyContact", "EmergencyContact", b1 =>
@@ -796,26 +806,25 @@ namespace DompetKilat.Domain.Persistence.Migrations
                             b1.Property<string>("Name")
                                 .IsRequired()
                                 .HasColumnType("text")
-                                .HasColumnName("name");
+                                .HasColumnName("emergency_contact_name");
 
                             b1.Property<string>("PhoneNumber")
                                 .IsRequired()
                                 .HasColumnType("text")
-                                .HasColumnName("phone_number");
+                                .HasColumnName("emergency_contact_phone_number");
 
                             b1.Property<string>("Relationship")
                                 .IsRequired()
                                 .HasColumnType("text")
-                                .HasColumnName("relationship");
+                                .HasColumnName("emergency_contact_relationship");
 
-                            b1.HasKey("BorrowerId")
-                                .HasName("pk_borrower_emergency_contacts");
+                            b1.HasKey("BorrowerId");
 
-                            b1.ToTable("borrower_emergency_contacts", (string)null);
+                            b1.ToTable("borrowers");
 
                             b1.WithOwner()
                                 .HasForeignKey("BorrowerId")
-                                .HasConstraintName("fk_borrower_emergency_contacts_borrowers_id");
+                                .HasConstraintName("fk_borrowers_borrowers_id");
                         });
 
                     b.OwnsOne("DompetKilat.Domain.Borrowers.BorrowerIncome", "Income", b1 =>
@@ -827,16 +836,15 @@ namespace DompetKilat.Domain.Persistence.Migrations
                             b1.Property<string>("IncomeRange")
                                 .IsRequired()
                                 .HasColumnType("text")
-                                .HasColumnName("income_range");
+                                .HasColumnName("income_income_range");
 
-                            b1.HasKey("BorrowerId")
-                                .HasName("pk_borrower_incomes");
+                            b1.HasKey("BorrowerId");
 
-                            b1.ToTable("borrower_incomes", (string)null);
+                            b1.ToTable("borrowers");
 
                             b1.WithOwner()
                                 .HasForeignKey("BorrowerId")
-                                .HasConstraintName("fk_borrower_incomes_borrowers_id");
+                                .HasConstraintName("fk_borrowers_borrowers_id");
                         });
 
                     b.OwnsOne("DompetKilat.Domain.Borrowers.BorrowerJob", "Job", b1 =>
@@ -848,40 +856,39 @@ namespace DompetKilat.Domain.Persistence.Migrations
                             b1.Property<string>("Job")
                                 .IsRequired()
                                 .HasColumnType("text")
-                                .HasColumnName("job");
+                                .HasColumnName("job_job");
 
                             b1.Property<string>("JobOnline")
                                 .IsRequired()
                                 .HasColumnType("text")
-                                .HasColumnName("job_online");
+                                .HasColumnName("job_job_online");
 
                             b1.Property<string>("JobType")
                                 .IsRequired()
                                 .HasColumnType("text")
-                                .HasColumnName("job_type");
+                                .HasColumnName("job_job_type");
 
                             b1.Property<string>("OfficeName")
                                 .IsRequired()
                                 .HasColumnType("text")
-                                .HasColumnName("office_name");
+                                .HasColumnName("job_office_name");
 
                             b1.Property<DateOnly>("StartDate")
                                 .HasColumnType("date")
-                                .HasColumnName("start_date");
+                                .HasColumnName("job_start_date");
 
                             b1.Property<string>("WorkExperience")
                                 .IsRequired()
                                 .HasColumnType("text")
-                                .HasColumnName("work_experience");
+                                .HasColumnName("job_work_experience");
 
-                            b1.HasKey("BorrowerId")
-                                .HasName("pk_borrower_jobs");
+                            b1.HasKey("BorrowerId");
 
-                            b1.ToTable("borrower_jobs", (string)null);
+                            b1.ToTable("borrowers");
 
                             b1.WithOwner()
                                 .HasForeignKey("BorrowerId")
-                                .HasConstraintName("fk_borrower_jobs_borrowers_id");
+                                .HasConstraintName("fk_borrowers_borrowers_id");
                         });
 
                     b.OwnsOne("DompetKilat.Domain.Borrowers.BorrowerMarital", "Marital", b1 =>
@@ -893,16 +900,15 @@ namespace DompetKilat.Domain.Persistence.Migrations
                             b1.Property<string>("MaritalStatus")
                                 .IsRequired()
                                 .HasColumnType("text")
-                                .HasColumnName("marital_status");
+                                .HasColumnName("marital_marital_status");
 
-                            b1.HasKey("BorrowerId")
-                                .HasName("pk_borrower_maritals");
+                            b1.HasKey("BorrowerId");
 
-                            b1.ToTable("borrower_maritals", (string)null);
+                            b1.ToTable("borrowers");
 
                             b1.WithOwner()
                                 .HasForeignKey("BorrowerId")
-                                .HasConstraintName("fk_borrower_maritals_borrowers_id");
+                                .HasConstraintName("fk_borrowers_borrowers_id");
                         });
 
                     b.OwnsOne("DompetKilat.Domain.Borrowers.BorrowerPersonalDetails", "PersonalDetails", b1 =>
@@ -914,61 +920,60 @@ namespace DompetKilat.Domain.Persistence.Migrations
                             b1.Property<string>("Address")
                                 .IsRequired()
                                 .HasColumnType("text")
-                                .HasColumnName("address");
+                                .HasColumnName("personal_details_address");
 
                             b1.Property<string>("BirthPlace")
                                 .IsRequired()
                                 .HasColumnType("text")
-                                .HasColumnName("birth_place");
+                                .HasColumnName("personal_details_birth_place");
 
                             b1.Property<string>("City")
                                 .IsRequired()
                                 .HasColumnType("text")
-                                .HasColumnName("city");
+                                .HasColumnName("personal_details_city");
 
                             b1.Property<string>("FamilyCard")
                                 .IsRequired()
                                 .HasColumnType("text")
-                                .HasColumnName("family_card");
+                                .HasColumnName("personal_details_family_card");
 
                             b1.Property<string>("Gender")
                                 .IsRequired()
                                 .HasColumnType("text")
-                                .HasColumnName("gender");
+                                .HasColumnName("personal_details_gender");
 
                             b1.Property<string>("MotherMaidenName")
                                 .IsRequired()
                                 .HasColumnType("text")
-                                .HasColumnName("mother_maiden_name");
+                                .HasColumnName("personal_details_mother_maiden_name");
 
                             b1.Property<string>("PostalCode")
                                 .IsRequired()
                                 .HasColumnType("text")
-                                .HasColumnName("postal_code");
+                                .HasColumnName("personal_details_postal_code");
 
                             b1.Property<string>("Province")
                                 .IsRequired()
                                 .HasColumnType("text")
-                                .HasColumnName("province");
+                                .HasColumnName("personal_details_province");
 
                             b1.Property<string>("Subdistrict")
                                 .IsRequired()
                                 .HasColumnType("text")
-                                .HasColumnName("subdistrict");
+                                .HasColumnName("personal_details_subdistrict");
 
                             b1.Property<string>("Village")
                                 .IsRequired()
                                 .HasColumnType("text")
-                                .HasColumnName("village");
+                                .HasColumnName("personal_details_village");
 
-                            b1.HasKey("BorrowerId")
-                                .HasName("pk_borrower_personal_details");
+                            b1.HasKey("BorrowerId");
 
-                            b1.ToTable("borrower_personal_details", (string)null);
+                            b1.ToTable("borrowers");
 
                             b1.WithOwner()
                                 .HasForeignKey("BorrowerId")
-                                .HasConstraintName("fk_borrower_personal_details_borrowers_id");
+                                .HasConstraintName("fk_borrowers_borrowers_id");
                         });
 
                     b.OwnsOne("DompetKilat.Domain.Borrowers.BorrowerReligion", "Religion", b1 =>
@@ -980,16 +985,15 @@ namespace DompetKilat.Domain.Persistence.Migrations
                             b1.Property<string>("Religion")
                                 .IsRequired()
                                 .HasColumnType("text")
-                                .HasColumnName("religion");
+                                .HasColumnName("religion_religion");
 
-                            b1.HasKey("BorrowerId")
-                                .HasName("pk_borrower_religions");
+                            b1.HasKey("BorrowerId");
 
-                            b1.ToTable("borrower_religions", (string)null);
+                            b1.ToTable("borrowers");
 
                             b1.WithOwner()
                                 .HasForeignKey("BorrowerId")
-                                .HasConstraintName("fk_borrower_religions_borrowers_id");
+                                .HasConstraintName("fk_borrowers_borrowers_id");
                         });
 
                     b.Navigation("Asset");
@@ -1005,6 +1009,8 @@ namespace DompetKilat.Domain.Persistence.Migrations
                     b.Navigation("Income");
 
                     b.Navigation("Job");
+
+                    b.Navigation("LatestLoan");
 
                     b.Navigation("Marital");
 
