@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using DompetKilat.Domain.Partners;
 using DompetKilat.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -8,6 +9,51 @@ namespace DompetKilat.Tests.Partners;
 [Collection(DompetKilatAppCollection.Name)]
 public sealed class PartnerRegistryTests(DompetKilatApp system)
 {
+    [Fact]
+    public async Task A_product_retired_in_the_database_is_refused_on_every_replica_within_moments()
+    {
+        // Replicas hold the active products with the registry; a product is only ever changed by hand, in SQL.
+        var productCode = $"9{Random.Shared.Next(1_000_000, 9_999_999)}";
+        await using (var db = await system.CreateDbContextAsync())
+        {
+            await db.Database.ExecuteSqlAsync($"INSERT INTO products (code, name, is_active) VALUES ({productCode}, 'Pinjaman Uji', true)");
+        }
+
+        var partner = await system.NewPartnerAsync(productCodes: [productCode]);
+        foreach (var replica in system.ApiReplicaClients())
+        {
+            Assert.Equal("00", (await RegisterAsync(replica)).Answer.Status());
+        }
+
+        await using (var db = await system.CreateDbContextAsync())
+        {
+            await db.Database.ExecuteSqlAsync($"UPDATE products SET is_active = false WHERE code = {productCode}");
+        }
+
+        foreach (var replica in system.ApiReplicaClients())
+        {
+            var (registration, answer) = await RegisterAsync(replica);
+            for (var deadline = DateTime.UtcNow.AddSeconds(5); answer.Status() == "00" && DateTime.UtcNow < deadline;)
+            {
+                await Task.Delay(50);
+                (registration, answer) = await RegisterAsync(replica);
+            }
+
+            Assert.Equal("01", answer.Status());
+            Assert.Contains("is not a configured product", answer.ToJsonString(), StringComparison.Ordinal);
+            await using var db = await system.CreateDbContextAsync();
+            var refused = registration["idNumber"]!.GetValue<string>();
+            Assert.False(await db.Borrowers.AnyAsync(b => b.IdNumber == refused));
+        }
+
+        async Task<(JsonObject Registration, JsonObject Answer)> RegisterAsync(HttpClient replica)
+        {
+            var registration = TestPeople.Registration();
+            registration["productCode"] = productCode;
+            return (registration, (await replica.PostAsPartnerAsync("/v1/borrower/register", registration, partner.ApiKey)).Body);
+        }
+    }
+
     [Fact]
     public async Task Registration_shows_the_key_and_secret_once_and_stores_neither_in_clear()
     {
