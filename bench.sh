@@ -266,6 +266,9 @@ wait_for_inbox() {
   done
   die "the worker did not drain the callback inbox in 10 minutes"
 }
+# payments_so_far: the most payments any loan has, so a run's repayment snapshots start above it
+# and each one is a change (and a notification), not a stale snapshot.
+payments_so_far() { sql "SELECT coalesce(max(number_of_pay), 0) FROM loans"; }
 # apply_latency TAG: p50 and p99 (ms) of processed_at - accepted_at of the callbacks a run accepted.
 apply_latency() {
   sql "SELECT coalesce(round(1000 * percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM processed_at - accepted_at)))::text, '-')
@@ -437,7 +440,7 @@ row "loan application" "$rps" "$p50" "$p99" "$errors" - - insert - "$(cores_sinc
 # callbacks KIND TAG SECONDS [RATE]: one callback run; a row covers the worker applying what it
 # accepted, so the row's CPU and peaks include the drain.
 callbacks() {
-  wrk_run callback.lua "$3" "$1" "$2" "$loans" "$threads" "$replay_share" "${4:-0}" 0
+  wrk_run callback.lua "$3" "$1" "$2" "$loans" "$threads" "$replay_share" "${4:-0}" 0 "$(payments_so_far)"
   wait_for_inbox
 }
 # callback_workload KIND TAG NAME: a warm-up, then the measured closed-loop run and its row.
@@ -457,7 +460,7 @@ repay_rps=$rps
 # has applied them all, against how long the Api took to accept them.
 echo "    backlog of $backlog callbacks"
 mark_start
-BENCH_LIMITED=1 wrk_run callback.lua "$backlog_seconds" mixed bk "$loans" "$threads" 0 0 "$backlog"
+BENCH_LIMITED=1 wrk_run callback.lua "$backlog_seconds" mixed bk "$loans" "$threads" 0 0 "$backlog" "$(payments_so_far)"
 wait_for_inbox
 read -r backlog_rows accept_s drain_s < <(sql "SELECT count(*),
     round(extract(epoch FROM max(accepted_at) - min(accepted_at))::numeric, 2),

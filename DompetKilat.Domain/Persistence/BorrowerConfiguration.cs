@@ -11,9 +11,14 @@ internal sealed class BorrowerConfiguration : IEntityTypeConfiguration<Borrower>
     public const string PhoneNumberIndex = "ux_borrowers_phone_number";
     public const string EmailIndex = "ux_borrowers_email";
 
+    public const string IdSequence = "borrowers_hilo";
+
     public void Configure(EntityTypeBuilder<Borrower> builder)
     {
         builder.ToTable("borrowers");
+        // Ids come from a sequence ten at a time, so a registration's insert and its audit entry
+        // (which names the new id) go to PostgreSQL together instead of one after the other.
+        builder.Property(b => b.Id).UseHiLo(IdSequence);
         builder.Property(b => b.BorrowerType).HasMaxLength(32);
         builder.Property(b => b.IdNumber).HasMaxLength(16);
         builder.Property(b => b.PhoneNumber).HasMaxLength(15);

@@ -8,9 +8,13 @@ public sealed class LoanConfiguration : IEntityTypeConfiguration<Loan>
 {
     public const string LoanCodeIndex = "ux_loans_loan_code";
 
+    public const string IdSequence = "loans_hilo";
+
     public void Configure(EntityTypeBuilder<Loan> builder)
     {
         builder.ToTable("loans");
+        // As for borrowers: an application's loan, its references and its audit entry go in one batch.
+        builder.Property(l => l.Id).UseHiLo(IdSequence);
         builder.Property(l => l.LoanCode).HasMaxLength(64);
         builder.Property(l => l.TenorUnit).HasMaxLength(8);
         builder.Property(l => l.ContractNo).HasMaxLength(128);

@@ -6,7 +6,8 @@
 -- (1, 2, 3 ... payments) the way a lender's do.
 -- args: kind (disburse | repay | mixed), tag, loans, threads, replay share (0-1),
 --       rate per second for the whole run (0 = as fast as the connections go),
---       unique callbacks for the whole run (0 = unlimited; then the thread stops)
+--       unique callbacks for the whole run (0 = unlimited; then the thread stops),
+--       payments any loan already has (so this run's repayments are news, not stale snapshots)
 
 function init(args)
   kind, tag = args[1], args[2]
@@ -14,6 +15,7 @@ function init(args)
   replay_share = tonumber(args[5])
   rate = tonumber(args[6]) / threads
   limit = math.ceil(tonumber(args[7]) / threads)
+  base = tonumber(args[8] or "0")
   math.randomseed(tid * 7919 + os.time())
   n, answered = 0, 0
   sent = {}       -- ring of recent requests, for replays
@@ -21,9 +23,9 @@ function init(args)
 end
 
 local function history(k)
-  -- One payment a week from 2021-10-25, in the reference's ISO-8601 shape.
+  -- One payment a day from 2021-10-25, in the reference's ISO-8601 shape (never in the future).
   return string.format('{"transactionTime":"%s","paymentAmount":250000}',
-    os.date("!%Y-%m-%dT%H:%M:%S.921Z", 1635175216 + k * 7 * 86400))
+    os.date("!%Y-%m-%dT%H:%M:%S.921Z", 1635175216 + k * 86400))
 end
 
 local function new_callback()
@@ -33,8 +35,8 @@ local function new_callback()
   local repay = kind == "repay" or (kind == "mixed" and math.random() < 0.5)
   local k = 0
   if repay then
-    k = (paid[i] or 0) + 1
-    paid[i] = k
+    paid[i] = (paid[i] or 0) + 1
+    k = base + paid[i]
   end
   local histories = "null"
   if k > 0 then

@@ -23,6 +23,12 @@ namespace DompetKilat.Domain.Persistence.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.HasSequence("borrowers_hilo")
+                .IncrementsBy(10);
+
+            modelBuilder.HasSequence("loans_hilo")
+                .IncrementsBy(10);
+
             modelBuilder.Entity("DompetKilat.Domain.Audit.AuditEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -100,7 +106,7 @@ namespace DompetKilat.Domain.Persistence.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("id");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+                    NpgsqlPropertyBuilderExtensions.UseHiLo(b.Property<long>("Id"), "borrowers_hilo");
 
                     b.Property<DateOnly>("BirthDate")
                         .HasColumnType("date")
@@ -281,7 +287,7 @@ namespace DompetKilat.Domain.Persistence.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("id");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+                    NpgsqlPropertyBuilderExtensions.UseHiLo(b.Property<long>("Id"), "loans_hilo");
 
                     b.Property<long>("Amount")
                         .HasColumnType("bigint")
