@@ -16,11 +16,18 @@ public static class AdminEventEndpoints
 
         admin.MapGet("/partners/{partnerCode}/events", ListPartnerEvents)
             .WithName("ListPartnerEvents")
-            .WithSummary("A partner's notifications, newest first, with their attempts and the last HTTP status");
+            .WithSummary("A partner's notifications, newest first, with their attempts and the last HTTP status")
+            .WithDescription("state filters by where an event stands: pending (waiting for its next attempt), delivered (the partner " +
+                "answered 2xx), failed (it answered 410 Gone, or 24 hours of retries ran out) or undeliverable (never attempted: the " +
+                "partner had no webhookUrl when the loan changed, or lost it while the event waited). Setting a webhookUrl later " +
+                "leaves undeliverable events as they are; redeliver the ones the partner wants.");
 
         admin.MapPost("/events/{id}/redeliver", RedeliverEvent)
             .WithName("RedeliverEvent")
-            .WithSummary("Send a notification again, with the same webhook-id, on a fresh retry schedule");
+            .WithSummary("Send a notification again, with the same webhook-id, on a fresh retry schedule")
+            .WithDescription("Makes a delivered, failed or undeliverable event pending again: attempts start from 0 and retries go on " +
+                "for 24 hours. It keeps its webhook-id, body and occurredAt, so it may reach the partner after the loan's later " +
+                "events. 04 while the event is pending, or while its partner has no webhookUrl to send it to.");
 
         return app;
     }
@@ -33,7 +40,10 @@ public static class AdminEventEndpoints
         {
             if (!Enum.TryParse<PartnerEventState>(state, ignoreCase: true, out var parsed) || !state.All(char.IsAsciiLetter))
             {
-                return ContractResults.Invalid(new Dictionary<string, string[]> { ["state"] = ["state must be pending, delivered or failed"] }.AsReadOnly());
+                return ContractResults.Invalid(new Dictionary<string, string[]>
+                {
+                    ["state"] = [$"state must be one of {string.Join(", ", Enum.GetValues<PartnerEventState>().Select(PartnerEventView.Name))}"],
+                }.AsReadOnly());
             }
 
             wanted = parsed;
@@ -60,6 +70,19 @@ public static class AdminEventEndpoints
         audit.About(subject: subject);
         var now = clock.GetUtcNow().UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var partnerId = await db.PartnerEvents.Where(e => e.EventId == id).Select(e => (int?)e.PartnerId).SingleOrDefaultAsync(cancellationToken);
+        if (partnerId is null)
+        {
+            return ContractResults.NotFound($"event {id} record not found");
+        }
+
+        // Pending for a partner nothing can reach, it would wait for nobody; the lock keeps the
+        // webhook there until this commits (LoanEvents.ReachablePartnersAsync).
+        if ((await LoanEvents.ReachablePartnersAsync(db, [partnerId.Value], cancellationToken)).Count == 0)
+        {
+            return ContractResults.StepNotAllowed($"event {id} cannot be sent: its partner has no webhookUrl");
+        }
+
         // A pending event is already on its way; sending it again now would race the dispatcher's claim.
         var requeued = await db.PartnerEvents
             .Where(e => e.EventId == id && e.State != PartnerEventState.Pending)
@@ -77,16 +100,13 @@ public static class AdminEventEndpoints
             return ContractResults.Success(new RedeliveredEvent(id, PartnerEventView.Name(PartnerEventState.Pending)));
         }
 
-        var exists = await db.PartnerEvents.AnyAsync(e => e.EventId == id, cancellationToken);
-        return exists
-            ? ContractResults.StepNotAllowed($"event {id} is PENDING and already being delivered")
-            : ContractResults.NotFound($"event {id} record not found");
+        return ContractResults.StepNotAllowed($"event {id} is PENDING and already being delivered");
     }
 }
 
 public sealed record PartnerEvents(IReadOnlyList<PartnerEventView> Events);
 
-/// <summary>One notification as operators see it; <c>state</c> is <c>pending</c>, <c>delivered</c> or <c>failed</c>.</summary>
+/// <summary>One notification as operators see it; <c>state</c> is <c>pending</c>, <c>delivered</c>, <c>failed</c> or <c>undeliverable</c>.</summary>
 public sealed record PartnerEventView(
     string Id, string Type, long LoanId, string State, int Attempts, int? LastStatus, string? LastError,
     DateTime OccurredAt, DateTime? NextAttemptAt, DateTime? DeliveredAt)

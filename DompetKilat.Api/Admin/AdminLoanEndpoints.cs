@@ -66,11 +66,13 @@ public static class AdminLoanEndpoints
             return ContractResults.StepNotAllowed(step.Reason!);
         }
 
+        await using var transaction = await services.Db.Database.BeginTransactionAsync(cancellationToken);
         await NotifyPartnerAsync(services.Db, loan, LoanEvents.Approved, now, cancellationToken);
         services.Audit.SaveWith(services.Db, loan: loan);
         try
         {
             await services.Db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique
                                            && unique.ConstraintName == LoanConfiguration.LoanCodeIndex)
@@ -109,11 +111,13 @@ public static class AdminLoanEndpoints
             return ContractResults.StepNotAllowed(step.Reason!);
         }
 
+        await using var transaction = await services.Db.Database.BeginTransactionAsync(cancellationToken);
         await NotifyPartnerAsync(services.Db, loan, LoanEvents.Rejected, now, cancellationToken);
         services.Audit.SaveWith(services.Db, loan: loan);
         try
         {
             await services.Db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -125,12 +129,14 @@ public static class AdminLoanEndpoints
 
     /// <summary>
     /// Adds the partner's event to the change's own unit of work: it commits with the loan or not
-    /// at all (API-CONTRACT §9), and a lost race (row version) rolls both back.
+    /// at all (API-CONTRACT §9), and a lost race (row version) rolls both back. Runs in the
+    /// caller's transaction, which holds the partner's webhook as read until the event commits.
     /// </summary>
     private static async Task NotifyPartnerAsync(LendingDbContext db, Loan loan, string type, DateTime now, CancellationToken cancellationToken)
     {
         var partnerId = await db.Borrowers.Where(b => b.Id == loan.BorrowerId).Select(b => b.PartnerId).SingleAsync(cancellationToken);
-        db.PartnerEvents.Add(LoanEvents.For(loan, partnerId, type, now));
+        var reachable = await LoanEvents.ReachablePartnersAsync(db, [partnerId], cancellationToken);
+        db.PartnerEvents.Add(LoanEvents.For(loan, partnerId, reachable.Contains(partnerId), type, now));
     }
 
     private static JsonHttpResult<ApiResponse<ErrorData>> LoanNotFound(long id) =>

@@ -1,5 +1,6 @@
 using DompetKilat.Api.Audit;
 using DompetKilat.Api.Contract;
+using DompetKilat.Domain.Notifications;
 using DompetKilat.Domain.Partners;
 using DompetKilat.Domain.Persistence;
 using FluentValidation;
@@ -32,7 +33,9 @@ public static class AdminPartnerEndpoints
 
         partners.MapPut("/{partnerCode}", UpdatePartner)
             .WithName("UpdatePartner")
-            .WithSummary("Replace a partner's name, allowList, productCodes, webhookUrl and keyless");
+            .WithSummary("Replace a partner's name, allowList, productCodes, webhookUrl and keyless")
+            .WithDescription("A webhookUrl set here receives the events of changes from now on; events recorded while the partner had " +
+                "none stay undeliverable until redelivered. Without a webhookUrl, the partner's events waiting for delivery become undeliverable.");
 
         partners.MapPost("/{partnerCode}/keys", RotatePartnerKeys)
             .WithName("RotatePartnerKeys")
@@ -122,6 +125,17 @@ public static class AdminPartnerEndpoints
         partner.UpdatedAt = services.Now;
         services.Audit.SaveWith(services.Db, subject: partner.Code);
         await services.Db.SaveChangesAsync(cancellationToken);
+        if (partner.WebhookUrl is null || partner.WebhookSecret is null)
+        {
+            // Nothing can reach the partner now, so what waited for it waits for an operator instead.
+            // The update above holds its row, so an event committing meanwhile was either made
+            // undeliverable already or is pending and seen here (LoanEvents.ReachablePartnersAsync).
+            // An attempt already in flight may still arrive; its outcome is not recorded.
+            await services.Db.PartnerEvents
+                .Where(e => e.PartnerId == partner.Id && e.State == PartnerEventState.Pending)
+                .ExecuteUpdateAsync(e => e.SetProperty(x => x.State, PartnerEventState.Undeliverable), cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return ContractResults.Success(PartnerView.From(partner));
     }

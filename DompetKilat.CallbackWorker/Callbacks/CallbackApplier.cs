@@ -46,6 +46,7 @@ internal sealed class CallbackApplier(LendingDbContext db, CallbackMetrics metri
         var loans = await db.Loans.Where(l => loanIds.Contains(l.Id)).ToDictionaryAsync(l => l.Id, cancellationToken);
         var partners = await db.Loans.Where(l => loanIds.Contains(l.Id))
             .Select(l => new { l.Id, l.Borrower!.PartnerId }).ToDictionaryAsync(l => l.Id, l => l.PartnerId, cancellationToken);
+        var reachable = await LoanEvents.ReachablePartnersAsync(db, partners.Values, cancellationToken);
         var callbacks = await db.LoanCallbacks
             .Where(c => c.State == CallbackState.Pending && loanIds.Contains(c.LoanId))
             .OrderBy(c => c.Id)
@@ -63,7 +64,8 @@ internal sealed class CallbackApplier(LendingDbContext db, CallbackMetrics metri
                 // In this transaction, so the partner hears of exactly the changes that commit.
                 foreach (var type in LoanEvents.OfSnapshot(statusBefore, numberOfPayBefore, wasDisbursed, loan))
                 {
-                    db.PartnerEvents.Add(LoanEvents.For(loan, partners[loan.Id], type, now));
+                    var partnerId = partners[loan.Id];
+                    db.PartnerEvents.Add(LoanEvents.For(loan, partnerId, reachable.Contains(partnerId), type, now));
                 }
             }
 

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using DompetKilat.Domain.Loans;
+using DompetKilat.Domain.Persistence;
+using Microsoft.EntityFrameworkCore;
 
 namespace DompetKilat.Domain.Notifications;
 
@@ -54,8 +56,30 @@ public static class LoanEvents
         }
     }
 
-    /// <summary>A new pending event about the loan as it is now, due at once, joined to the current trace.</summary>
-    public static PartnerEvent For(Loan loan, int partnerId, string type, DateTime now)
+    /// <summary>
+    /// Which of these partners can be sent events (a webhookUrl, and a secret to sign with); the
+    /// others' events are recorded <see cref="PartnerEventState.Undeliverable"/>. Call it in the
+    /// transaction that adds the events: it share-locks the partners it returns until that commits,
+    /// so an update removing a partner's webhook waits for these events and then finds them pending
+    /// (and makes them undeliverable) instead of leaving them pending for nobody. A partner whose
+    /// update is in flight is read as it is after that update.
+    /// </summary>
+    public static async Task<HashSet<int>> ReachablePartnersAsync(LendingDbContext db, IEnumerable<int> partnerIds, CancellationToken cancellationToken)
+    {
+        var ids = partnerIds.Distinct().ToArray();
+        var reachable = await db.Database.SqlQuery<int>($"""
+            SELECT id AS "Value" FROM partners
+            WHERE id = ANY({ids}) AND webhook_url IS NOT NULL AND webhook_secret IS NOT NULL
+            FOR SHARE
+            """).ToListAsync(cancellationToken);
+        return [.. reachable];
+    }
+
+    /// <summary>
+    /// A new event about the loan as it is now, joined to the current trace: pending and due at once,
+    /// or undeliverable when its partner cannot be reached (<see cref="ReachablePartnersAsync"/>).
+    /// </summary>
+    public static PartnerEvent For(Loan loan, int partnerId, bool reachable, string type, DateTime now)
     {
         var eventId = $"evt_{Guid.CreateVersion7(now):N}";
         return new PartnerEvent
@@ -65,7 +89,7 @@ public static class LoanEvents
             LoanId = loan.Id,
             Type = type,
             Body = JsonSerializer.Serialize(new EventBody(eventId, type, now, LoanDetails.From(loan)), Json),
-            State = PartnerEventState.Pending,
+            State = reachable ? PartnerEventState.Pending : PartnerEventState.Undeliverable,
             NextAttemptAt = now,
             RetryUntil = now + RetryWindow,
             OccurredAt = now,

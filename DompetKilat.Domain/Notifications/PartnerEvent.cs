@@ -43,9 +43,22 @@ public sealed class PartnerEvent
     public string? TraceParent { get; set; }
 }
 
+/// <summary>Where an event stands; the admin routes show each as its lower-case name.</summary>
 public enum PartnerEventState
 {
+    /// <summary>Waiting for its next attempt (or in one).</summary>
     Pending = 0,
+
+    /// <summary>The partner answered 2xx.</summary>
     Delivered = 1,
+
+    /// <summary>Given up on: the partner answered 410 Gone, or retries ran out.</summary>
     Failed = 2,
+
+    /// <summary>
+    /// Never attempted: its partner had no webhookUrl (or no secret to sign with) when the change
+    /// happened, or lost it while the event waited. Only an operator's redelivery sends it, so a
+    /// partner that sets a webhookUrl later is not flooded with a backlog it never asked for.
+    /// </summary>
+    Undeliverable = 3,
 }

@@ -60,16 +60,22 @@ public static class PartnerCalls
         return (response.StatusCode, await ContractJson.ReadEnvelopeAsync(response));
     }
 
-    /// <summary>A borrower the partner registered and applied a loan for; the loan approved, so it has a code.</summary>
-    public static async Task<(JsonObject Registration, long LoanId, string LoanCode)> BorrowerWithApprovedLoanAsync(
-        this DompetKilatApp system, TestPartner partner)
+    /// <summary>A borrower the partner registered and applied a loan for; returns the registration and the loan's id.</summary>
+    public static async Task<(JsonObject Registration, long LoanId)> BorrowerWithAppliedLoanAsync(this DompetKilatApp system, TestPartner partner)
     {
         var registration = TestPeople.Registration();
         var (registered, registeredBody) = await system.Api.PostAsPartnerAsync("/v1/borrower/register", registration, partner.ApiKey);
         Assert.True(registered == HttpStatusCode.OK, registeredBody.ToJsonString());
         var (applied, loan) = await system.Api.PostAsPartnerAsync("/v1/loan/register", TestPeople.LoanApplication(registration), partner.ApiKey);
         Assert.True(applied == HttpStatusCode.OK, loan.ToJsonString());
-        var loanId = loan["data"]!["id"]!.GetValue<long>();
+        return (registration, loan["data"]!["id"]!.GetValue<long>());
+    }
+
+    /// <summary>A borrower the partner registered and applied a loan for; the loan approved, so it has a code.</summary>
+    public static async Task<(JsonObject Registration, long LoanId, string LoanCode)> BorrowerWithApprovedLoanAsync(
+        this DompetKilatApp system, TestPartner partner)
+    {
+        var (registration, loanId) = await system.BorrowerWithAppliedLoanAsync(partner);
         var (approved, approval) = await system.AdminPostAsync($"/v1/admin/loan/{loanId}/approve", "{}");
         Assert.True(approved == HttpStatusCode.OK, approval.ToJsonString());
         return (registration, loanId, approval["data"]!["loanCode"]!.GetValue<string>());

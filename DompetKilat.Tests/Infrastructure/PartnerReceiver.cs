@@ -18,7 +18,7 @@ public sealed record ReceivedEvent(string WebhookId, bool SignatureValid, string
 /// <summary>
 /// A partner's webhook endpoint on loopback, in the test process: records every request it gets
 /// and answers as <see cref="Answer"/> says (a status code, after an optional delay), so tests
-/// can play a partner that fails, hangs, or says 410.
+/// can play a partner that fails, hangs, redirects, or says 410.
 /// </summary>
 public sealed class PartnerReceiver : IAsyncDisposable
 {
@@ -34,6 +34,9 @@ public sealed class PartnerReceiver : IAsyncDisposable
     public Func<ReceivedEvent, int, Task<int>> Answer { get; set; } = (_, _) => Task.FromResult(200);
 
     public IReadOnlyList<ReceivedEvent> Received => [.. received];
+
+    /// <summary>Where a 3xx answer sends the caller (its <c>Location</c>); none unless set.</summary>
+    public string? RedirectTo { get; set; }
 
     /// <summary>While set, every connection is reset without an answer, as a partner's crashed server does.</summary>
     public bool Down { get; set; }
@@ -111,6 +114,10 @@ public sealed class PartnerReceiver : IAsyncDisposable
 
         received.Enqueue(arrived with { Answered = status });
         context.Response.StatusCode = status == 0 ? 500 : status;
+        if (status is >= 300 and < 400 && RedirectTo is { } location)
+        {
+            context.Response.Headers.Location = location;
+        }
     }
 
     public async ValueTask DisposeAsync() => await receiver.DisposeAsync();

@@ -49,6 +49,43 @@ public static class ResourceControl
         }),
     ];
 
+    /// <summary>
+    /// The replica's service process itself. The orchestrator starts each replica as <c>dotnet run</c>,
+    /// whose pid the replica reports; the service is that launcher's child.
+    /// </summary>
+    public static int ServiceProcessId(this ServiceReplica replica)
+    {
+        var children = Directory.EnumerateDirectories("/proc")
+            .Select(Path.GetFileName)
+            .Where(name => name!.All(char.IsAsciiDigit))
+            .Select(name => int.Parse(name!, CultureInfo.InvariantCulture))
+            .Where(pid => ParentOf(pid) == replica.ProcessId)
+            .ToList();
+        return Assert.Single(children);
+    }
+
+    /// <summary>The process's resident memory (VmRSS), in bytes.</summary>
+    public static long ResidentBytes(int processId)
+    {
+        var line = File.ReadLines($"/proc/{processId}/status").Single(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+    }
+
+    private static int? ParentOf(int processId)
+    {
+        try
+        {
+            // "pid (name) state ppid ...": the name may hold spaces and parentheses, so count from the last ')'.
+            var stat = File.ReadAllText($"/proc/{processId}/stat");
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            // Exited while the list was read.
+            return null;
+        }
+    }
+
     /// <summary>The port the (first) Api replica's own Kestrel listens on, behind the orchestrator's proxy.</summary>
     public static int ApiTargetPort(this DompetKilatApp system) => system.Replicas("api")[0].Address.Port;
 

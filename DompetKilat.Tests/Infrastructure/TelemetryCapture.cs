@@ -10,11 +10,13 @@ namespace DompetKilat.Tests.Infrastructure;
 /// <summary>
 /// An OTLP/HTTP receiver the services export their logs, traces and metrics to under test, kept
 /// as raw protobuf: personal data would appear in it as plain UTF-8, which is all a leak test needs.
+/// Tests that need the structure read spans and metric points out of it (<see cref="Spans"/>,
+/// <see cref="Points"/>).
 /// </summary>
 public sealed class TelemetryCapture : IAsyncDisposable
 {
     private readonly WebApplication receiver;
-    private readonly ConcurrentQueue<byte[]> payloads = new();
+    private readonly ConcurrentQueue<(string Signal, byte[] Payload)> payloads = new();
 
     private TelemetryCapture(WebApplication receiver) => this.receiver = receiver;
 
@@ -29,11 +31,11 @@ public sealed class TelemetryCapture : IAsyncDisposable
         builder.Logging.ClearProviders();
         var receiver = builder.Build();
         var capture = new TelemetryCapture(receiver);
-        receiver.MapPost("/v1/{signal}", async (HttpRequest request) =>
+        receiver.MapPost("/v1/{signal}", async (string signal, HttpRequest request) =>
         {
             using var body = new MemoryStream();
             await request.Body.CopyToAsync(body);
-            capture.payloads.Enqueue(body.ToArray());
+            capture.payloads.Enqueue((signal, body.ToArray()));
             return Results.Bytes([], "application/x-protobuf");
         });
         await receiver.StartAsync();
@@ -44,7 +46,15 @@ public sealed class TelemetryCapture : IAsyncDisposable
 
     /// <summary>Whether one export holds all of these byte sequences (a span name and its raw trace id, say).</summary>
     public bool Contains(params byte[][] needles) =>
-        payloads.Any(payload => needles.All(needle => payload.AsSpan().IndexOf(needle) >= 0));
+        payloads.Any(p => needles.All(needle => p.Payload.AsSpan().IndexOf(needle) >= 0));
+
+    /// <summary>Every span exported so far.</summary>
+    public IReadOnlyList<ExportedSpan> Spans() =>
+        [.. payloads.Where(p => p.Signal == "traces").SelectMany(p => Otlp.ReadSpans(p.Payload))];
+
+    /// <summary>Every exported data point of the named metric (a counter's running total, or a histogram's count and sum).</summary>
+    public IReadOnlyList<ExportedPoint> Points(string metric) =>
+        [.. payloads.Where(p => p.Signal == "metrics").SelectMany(p => Otlp.ReadPoints(p.Payload, metric))];
 
     public async ValueTask DisposeAsync() => await receiver.DisposeAsync();
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using DompetKilat.AppHost;
 using DompetKilat.Domain.Callbacks;
@@ -183,6 +184,56 @@ public sealed class PartnerNotificationTests(DompetKilatApp system) : IAsyncLife
     }
 
     [Fact]
+    public async Task A_partner_without_a_webhookUrl_has_undeliverable_events_that_wait_for_redelivery_after_it_sets_one()
+    {
+        var quiet = await system.NewPartnerAsync();
+        var (_, loanId, loanCode) = await system.BorrowerWithApprovedLoanAsync(quiet);
+
+        var recorded = Assert.Single(await EventsAsync("undeliverable", quiet.Code));
+        Assert.Equal((LoanEvents.Approved, loanId, 0), (recorded["type"]!.GetValue<string>(), recorded["loanId"]!.GetValue<long>(), recorded["attempts"]!.GetValue<int>()));
+        Assert.Empty(await EventsAsync("pending", quiet.Code));
+        var id = recorded["id"]!.GetValue<string>();
+        var (refused, refusal) = await system.AdminAsync(HttpMethod.Post, $"/v1/admin/events/{id}/redeliver");
+        Assert.Equal((HttpStatusCode.Conflict, "04"), (refused, refusal.Status()));
+
+        await using var late = await PartnerReceiver.StartAsync();
+        late.Secret = quiet.WebhookSecret;
+        await UpdateWebhookAsync(quiet, late.Url);
+        await SendAppliedAsync(LoanJourney.Callback(loanCode));
+        // Had the approval become pending with the webhook, it would have gone first: a loan's events go in order.
+        Assert.Equal([LoanEvents.Disbursed], (await late.WaitForDeliveredAsync(loanId, 1)).Select(e => e.Type));
+        Assert.Equal([id], (await EventsAsync("undeliverable", quiet.Code)).Select(e => e["id"]!.GetValue<string>()));
+
+        var (status, body) = await system.AdminAsync(HttpMethod.Post, $"/v1/admin/events/{id}/redeliver");
+        Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
+        var arrived = await late.WaitForDeliveredAsync(loanId, 2);
+        Assert.Equal((LoanEvents.Approved, id), (arrived[1].Type, arrived[1].WebhookId));
+        Assert.True(arrived[1].SignatureValid);
+    }
+
+    [Fact]
+    public async Task Removing_a_webhookUrl_makes_the_partners_waiting_events_undeliverable()
+    {
+        receiver.Answer = (_, _) => Task.FromResult(503);
+        var (_, loanId, _) = await system.BorrowerWithApprovedLoanAsync(partner);
+        await using (var db = await system.CreateDbContextAsync())
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (!await db.PartnerEvents.AnyAsync(e => e.LoanId == loanId && e.LastStatus == 503))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the first attempt was never recorded");
+                await Task.Delay(50);
+            }
+        }
+
+        await UpdateWebhookAsync(partner, webhookUrl: null);
+
+        var waiting = Assert.Single(await EventsAsync("undeliverable"), e => e["loanId"]!.GetValue<long>() == loanId);
+        Assert.Equal((1, 503), (waiting["attempts"]!.GetValue<int>(), waiting["lastStatus"]!.GetValue<int>()));
+        Assert.Empty(await EventsAsync("pending"));
+    }
+
+    [Fact]
     public async Task An_event_in_flight_when_the_dispatcher_is_killed_is_delivered_after_it_is_back()
     {
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -228,9 +279,16 @@ public sealed class PartnerNotificationTests(DompetKilatApp system) : IAsyncLife
         Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
     }
 
-    private async Task<IReadOnlyList<JsonObject>> EventsAsync(string state)
+    private async Task UpdateWebhookAsync(TestPartner whose, string? webhookUrl)
     {
-        var (status, body) = await system.AdminAsync(HttpMethod.Get, $"/v1/admin/partners/{partner.Code}/events?state={state}");
+        var (status, body) = await system.AdminAsync(HttpMethod.Put, $"/v1/admin/partners/{whose.Code}",
+            JsonSerializer.Serialize(new { name = $"Partner {whose.Code}", allowList = PartnerCalls.Loopback, productCodes = new[] { "95" }, webhookUrl }));
+        Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
+    }
+
+    private async Task<IReadOnlyList<JsonObject>> EventsAsync(string state, string? partnerCode = null)
+    {
+        var (status, body) = await system.AdminAsync(HttpMethod.Get, $"/v1/admin/partners/{partnerCode ?? partner.Code}/events?state={state}");
         Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
         return [.. body["data"]!["events"]!.AsArray().Select(e => e!.AsObject())];
     }
