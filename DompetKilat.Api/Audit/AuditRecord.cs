@@ -5,6 +5,7 @@ using DompetKilat.Domain.Audit;
 using DompetKilat.Domain.Borrowers;
 using DompetKilat.Domain.Loans;
 using DompetKilat.Domain.Persistence;
+using Microsoft.EntityFrameworkCore;
 
 namespace DompetKilat.Api.Audit;
 
@@ -18,6 +19,7 @@ public sealed class AuditRecord
 {
     private AuditEvent? entry;
     private AuditEvent? savedWithChange;
+    private (long? BorrowerId, long? LoanId) storedBefore;
 
     /// <summary>Names the record a read looked at, or tried to.</summary>
     public void About(long? borrowerId = null, long? loanId = null, string? subject = null)
@@ -40,6 +42,10 @@ public sealed class AuditRecord
             Loan = loan, LoanId = loan?.Id > 0 ? loan.Id : null,
         };
         db.AuditEvents.Add(savedWithChange);
+        // Ids are assigned before the insert, so only the tracker knows which records already existed.
+        storedBefore = (
+            borrower is not null && db.Entry(borrower).State != EntityState.Added ? borrower.Id : loan?.BorrowerId,
+            loan is not null && db.Entry(loan).State != EntityState.Added ? loan.Id : null);
     }
 
     internal void Begin(HttpContext context, DateTime now)
@@ -69,9 +75,9 @@ public sealed class AuditRecord
         open.Outcome = outcome;
         if (savedWithChange is not null)
         {
-            // The change rolled back: keep the ids that exist, not the entities that were never stored.
-            open.BorrowerId ??= savedWithChange.Borrower?.Id > 0 ? savedWithChange.Borrower.Id : savedWithChange.BorrowerId;
-            open.LoanId ??= savedWithChange.Loan?.Id > 0 ? savedWithChange.Loan.Id : null;
+            // The change rolled back: keep the ids of records that exist, not of those never stored.
+            open.BorrowerId ??= storedBefore.BorrowerId;
+            open.LoanId ??= storedBefore.LoanId;
             open.Subject ??= savedWithChange.Subject;
         }
 
