@@ -491,7 +491,7 @@ done
 # ---- the physical limit: the same PostgreSQL and Redis, the same concurrency ------------------
 
 echo "==> physical limit (pgbench, redis-benchmark)"
-sql "CREATE TABLE bench_borrowers (LIKE borrowers INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING INDEXES);
+sql "CREATE TABLE bench_borrowers (LIKE borrowers INCLUDING DEFAULTS INCLUDING INDEXES);
      CREATE SEQUENCE bench_borrowers_seq;"
 # pgbench_run NAME SCRIPT [-D ...]: sets rps, p50, p99, errors from pgbench's per-transaction log.
 pgbench_run() {
