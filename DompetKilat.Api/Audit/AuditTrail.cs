@@ -63,6 +63,22 @@ internal sealed class AuditTrailWriter(AuditTrail trail, IServiceScopeFactory sc
                 await db.SaveChangesAsync(CancellationToken.None);
                 return;
             }
+            catch (Microsoft.EntityFrameworkCore.DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException refusal && IsPermanent(refusal))
+            {
+                if (batch.Count == 1)
+                {
+                    AuditLog.SetAside(logger, ex, batch[0].Actor, batch[0].Action, refusal.SqlState);
+                    return;
+                }
+
+                // One entry PostgreSQL will never take must not hold back the others: each goes alone.
+                foreach (var entry in batch)
+                {
+                    await WriteAsync([entry], stoppingToken);
+                }
+
+                return;
+            }
             catch (Exception ex) when (ex is Microsoft.EntityFrameworkCore.DbUpdateException or Npgsql.NpgsqlException or InvalidOperationException)
             {
                 if (stoppingToken.IsCancellationRequested)
@@ -76,4 +92,15 @@ internal sealed class AuditTrailWriter(AuditTrail trail, IServiceScopeFactory sc
             }
         }
     }
+
+    /// <summary>The entry itself is refused (a constraint or its data), so retrying it can never succeed.</summary>
+    private static bool IsPermanent(Npgsql.PostgresException refusal) =>
+        refusal.SqlState.StartsWith("23", StringComparison.Ordinal) || refusal.SqlState.StartsWith("22", StringComparison.Ordinal);
+}
+
+internal static partial class AuditLog
+{
+    /// <summary>A fault: the trail misses this entry. It names who and what, never whose data.</summary>
+    [LoggerMessage(LogLevel.Error, "Audit entry of {Actor} for {Action} refused by the database ({SqlState}); set aside so later entries are written")]
+    public static partial void SetAside(ILogger logger, Exception exception, string actor, string action, string sqlState);
 }

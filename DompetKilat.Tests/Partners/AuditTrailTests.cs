@@ -98,6 +98,39 @@ public sealed class AuditTrailTests(DompetKilatApp system)
     }
 
     /// <summary>Reads are appended in batches off the request path, so the trail is read until it holds what the test did.</summary>
+    [Fact]
+    public async Task An_entry_the_database_refuses_is_set_aside_and_later_entries_are_still_written()
+    {
+        var (doomed, survivor) = (await system.NewPartnerAsync(), await system.NewPartnerAsync());
+        await using var db = await system.CreateDbContextAsync();
+        var doomedId = await db.Partners.Where(p => p.Code == doomed.Code).Select(p => p.Id).SingleAsync();
+        var survivorId = await db.Partners.Where(p => p.Code == survivor.Code).Select(p => p.Id).SingleAsync();
+
+        // Hold the trail's writer back while its next entry is made to name a partner that no longer exists.
+        await using (var hold = await db.Database.BeginTransactionAsync())
+        {
+            await db.Database.ExecuteSqlRawAsync("LOCK TABLE audit_events IN SHARE ROW EXCLUSIVE MODE");
+            await system.Api.GetAsPartnerAsync($"/v1/borrower/{TestPeople.NewIdentity().IdNumber}", doomed.ApiKey);
+            await Task.Delay(300);
+            await db.Database.ExecuteSqlAsync($"DELETE FROM audit_events WHERE partner_id = {doomedId}");
+            await db.Database.ExecuteSqlAsync($"DELETE FROM partner_keys WHERE partner_id = {doomedId}");
+            await db.Database.ExecuteSqlAsync($"DELETE FROM partners WHERE id = {doomedId}");
+            await hold.CommitAsync();
+        }
+
+        var since = DateTime.UtcNow;
+        await system.Api.GetAsPartnerAsync($"/v1/borrower/{TestPeople.NewIdentity().IdNumber}", survivor.ApiKey);
+
+        var written = false;
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); !written && DateTime.UtcNow < deadline; await Task.Delay(100))
+        {
+            written = await db.AuditEvents.AnyAsync(e => e.PartnerId == survivorId && e.OccurredAt >= since.AddSeconds(-1));
+        }
+
+        Assert.True(written, "a later read's entry never reached the trail");
+        Assert.False(await db.AuditEvents.AnyAsync(e => e.PartnerId == doomedId));
+    }
+
     private async Task<List<JsonObject>> TrailAsync(string idNumber, int expected)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
