@@ -38,8 +38,8 @@ public sealed class AuditRecord
         {
             OccurredAt = open.OccurredAt, Actor = open.Actor, PartnerId = open.PartnerId, Action = open.Action,
             Outcome = ContractStatus.Success, TraceId = open.TraceId, Subject = subject ?? open.Subject,
-            Borrower = borrower, BorrowerId = borrower?.Id > 0 ? borrower.Id : loan?.BorrowerId,
-            Loan = loan, LoanId = loan?.Id > 0 ? loan.Id : null,
+            Borrower = borrower, BorrowerId = borrower?.Id ?? loan?.BorrowerId,
+            Loan = loan, LoanId = loan?.Id,
         };
         db.AuditEvents.Add(savedWithChange);
         // Ids are assigned before the insert, so only the tracker knows which records already existed.

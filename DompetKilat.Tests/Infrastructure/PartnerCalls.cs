@@ -33,6 +33,14 @@ public static class PartnerCalls
         return partner;
     }
 
+    /// <summary>A keyed partner whose notifications go to the receiver, which checks them against its secret.</summary>
+    public static async Task<TestPartner> NewPartnerListeningAtAsync(this DompetKilatApp system, PartnerReceiver receiver)
+    {
+        var partner = await system.NewPartnerAsync(webhookUrl: receiver.Url);
+        receiver.Secret = partner.WebhookSecret;
+        return partner;
+    }
+
     public static Task<(HttpStatusCode Status, JsonObject Body)> AdminAsync(this DompetKilatApp system, HttpMethod method, string path, string? json = null) =>
         system.Api.SendAsync(method, path, json, ("X-Api-Key", system.AdminApiKey));
 

@@ -27,8 +27,7 @@ public sealed class MisbehavingPartnerTests(DompetKilatApp system, ITestOutputHe
     public async Task InitializeAsync()
     {
         wellBehaved = await PartnerReceiver.StartAsync();
-        neighbour = await system.NewPartnerAsync(webhookUrl: wellBehaved.Url);
-        wellBehaved.Secret = neighbour.WebhookSecret;
+        neighbour = await system.NewPartnerListeningAtAsync(wellBehaved);
     }
 
     public async Task DisposeAsync() => await wellBehaved.DisposeAsync();
@@ -43,8 +42,7 @@ public sealed class MisbehavingPartnerTests(DompetKilatApp system, ITestOutputHe
         var firstArrivals = 0;
         // Each loan's first attempt is redirected, each with its own status; its next one is taken.
         redirecting.Answer = (_, before) => Task.FromResult(before == 0 ? redirects[Interlocked.Increment(ref firstArrivals) - 1] : 200);
-        var partner = await system.NewPartnerAsync(webhookUrl: redirecting.Url);
-        redirecting.Secret = partner.WebhookSecret;
+        var partner = await system.NewPartnerListeningAtAsync(redirecting);
         var loans = new List<long>();
         foreach (var _ in redirects)
         {

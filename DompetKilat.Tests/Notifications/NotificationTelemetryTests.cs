@@ -24,8 +24,7 @@ public sealed class NotificationTelemetryTests(DompetKilatApp system) : IAsyncLi
     public async Task InitializeAsync()
     {
         receiver = await PartnerReceiver.StartAsync();
-        partner = await system.NewPartnerAsync(webhookUrl: receiver.Url);
-        receiver.Secret = partner.WebhookSecret;
+        partner = await system.NewPartnerListeningAtAsync(receiver);
     }
 
     public async Task DisposeAsync() => await receiver.DisposeAsync();

@@ -20,8 +20,7 @@ public sealed class PartnerNotificationTests(DompetKilatApp system) : IAsyncLife
     public async Task InitializeAsync()
     {
         receiver = await PartnerReceiver.StartAsync();
-        partner = await system.NewPartnerAsync(webhookUrl: receiver.Url);
-        receiver.Secret = partner.WebhookSecret;
+        partner = await system.NewPartnerListeningAtAsync(receiver);
     }
 
     public async Task DisposeAsync() => await receiver.DisposeAsync();
