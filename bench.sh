@@ -257,15 +257,17 @@ wrk_run() {
   errors=$((status_errors + socket_errors))
 }
 
-# wait_for_inbox: until the worker has applied every accepted callback (the next workload must not
-# share the machine with a draining worker).
-wait_for_inbox() {
+# wait_until_drained TABLE WHAT: until TABLE holds no pending row (state 0), so the next workload
+# does not share the machine with a draining worker; WHAT names the work that did not finish.
+wait_until_drained() {
   for _ in $(seq 1 1200); do
-    [ "$(sql "SELECT count(*) FROM loan_callbacks WHERE state = 0")" = 0 ] && return
+    [ "$(sql "SELECT count(*) FROM $1 WHERE state = 0")" = 0 ] && return
     sleep 0.5
   done
-  die "the worker did not drain the callback inbox in 10 minutes"
+  die "$2 in 10 minutes"
 }
+# wait_for_inbox: until the worker has applied every accepted callback.
+wait_for_inbox() { wait_until_drained loan_callbacks "the worker did not drain the callback inbox"; }
 # payments_so_far: the most payments any loan has, so a run's repayment snapshots start above it
 # and each one is a change (and a notification), not a stale snapshot.
 payments_so_far() { sql "SELECT coalesce(max(number_of_pay), 0) FROM loans"; }
@@ -317,23 +319,13 @@ versus() {
 }
 # on_side SIDE COMMAND...: runs a wrk command against the Api as the benchmark partner, or the peer.
 on_side() {
-  if [ "$1" = peer ]; then
-    shift
-    target=$peer BENCH_PARTNER_KEY= "$@"
-  else
-    shift
-    "$@"
-  fi
+  local side=$1
+  shift
+  if [ "$side" = peer ]; then target=$peer BENCH_PARTNER_KEY= "$@"; else "$@"; fi
 }
 
 # wait_for_outbox: until every notification owed to the benchmark partner has been delivered.
-wait_for_outbox() {
-  for _ in $(seq 1 1200); do
-    [ "$(sql "SELECT count(*) FROM partner_events WHERE state = 0")" = 0 ] && return
-    sleep 0.5
-  done
-  die "the dispatcher did not deliver every notification in 10 minutes"
-}
+wait_for_outbox() { wait_until_drained partner_events "the dispatcher did not deliver every notification"; }
 # notify_latency SINCE: how many notifications of changes since SINCE were delivered, and p50/p99 of
 # change to 2xx (delivered_at - occurred_at).
 notify_latency() {
