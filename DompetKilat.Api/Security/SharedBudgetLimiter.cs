@@ -12,6 +12,10 @@ namespace DompetKilat.Api.Security;
 /// hands them out locally for up to a second: a round trip per request cost a partner route half
 /// its throughput in the benchmark. What a replica holds unused is at most that batch, so the
 /// shared budget is exceeded by no more than a batch per replica, and only for that second.
+/// One request at a time refills a replica's batch; the others wait for it and share what it
+/// took. Refilling side by side, each concurrent request took a whole batch from Redis and
+/// replaced the others' leftovers with its own, so a partner sending in parallel spent a batch per
+/// request and was refused at a fraction of its budget.
 /// </summary>
 internal sealed class SharedBudgetLimiter : RateLimiter
 {
@@ -27,6 +31,7 @@ internal sealed class SharedBudgetLimiter : RateLimiter
     private readonly TimeProvider clock;
     private readonly int batch;
     private readonly Lock gate = new();
+    private readonly SemaphoreSlim refill = new(1, 1);
     private int prefetched;
     private DateTimeOffset prefetchedUntil;
 
@@ -64,18 +69,20 @@ internal sealed class SharedBudgetLimiter : RateLimiter
 
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
-        if (health.IsDegraded)
-        {
-            return local.AttemptAcquire(permitCount);
-        }
-
-        if (TakePrefetched(permitCount))
-        {
-            return Lease.Granted;
-        }
-
+        await refill.WaitAsync(cancellationToken);
         try
         {
+            // While this request waited, the one ahead of it may have found Redis gone, or refilled the batch.
+            if (health.IsDegraded)
+            {
+                return local.AttemptAcquire(permitCount);
+            }
+
+            if (TakePrefetched(permitCount))
+            {
+                return Lease.Granted;
+            }
+
             if (permitCount == 1 && batch > 1)
             {
                 using var taken = await shared.AcquireAsync(batch, cancellationToken);
@@ -93,6 +100,10 @@ internal sealed class SharedBudgetLimiter : RateLimiter
         {
             health.Degrade(DegradedPeriod, ex);
             return local.AttemptAcquire(permitCount);
+        }
+        finally
+        {
+            refill.Release();
         }
     }
 
@@ -125,6 +136,7 @@ internal sealed class SharedBudgetLimiter : RateLimiter
         {
             shared.Dispose();
             local.Dispose();
+            refill.Dispose();
         }
 
         base.Dispose(disposing);

@@ -134,6 +134,27 @@ public sealed class PartnerIdentificationTests(DompetKilatApp system) : IDisposa
         }
     }
 
+    [Fact]
+    public async Task A_partner_sending_in_parallel_gets_its_whole_budget()
+    {
+        var partner = await system.NewPartnerAsync();
+        var replicas = system.ApiReplicaClients();
+        var clock = Stopwatch.StartNew();
+        var burst = DompetKilatApp.PartnerBurst;
+        var answers = await Task.WhenAll(Enumerable.Range(0, burst).Select(async _ =>
+            (await replicas[0].GetAsPartnerAsync("/v1/borrower/3626382876387831", partner.ApiKey)).Status));
+
+        // Knowing the key cost each replica a token and a second one taken ahead, which only that
+        // replica can spend; the rest of the burst is this replica's to admit, however many arrive at once.
+        var admitted = answers.Count(a => a == HttpStatusCode.NotFound);
+        Assert.InRange(admitted, burst - 2 * replicas.Count - 1, burst + (int)Math.Ceiling(clock.Elapsed.TotalSeconds * 2) + 1);
+        Assert.All(answers, a => Assert.Contains(a, new[] { HttpStatusCode.NotFound, HttpStatusCode.TooManyRequests }));
+        foreach (var replica in replicas)
+        {
+            replica.Dispose();
+        }
+    }
+
     /// <summary>Asks each Api replica directly until it answers as expected, failing after <see cref="Propagation"/>.</summary>
     private async Task AssertOnEveryReplicaAsync(string? partnerKey, HttpStatusCode expected, string? forwardedFor = null)
     {
