@@ -69,7 +69,9 @@ public static class BorrowerEndpoints
             CreatedAt = now,
             UpdatedAt = now,
         };
-        services.Db.Borrowers.Add(borrower);
+        // Asynchronously: the id comes from a HiLo block, and a request that finds the block spent
+        // must wait for the next one without blocking its thread (the synchronous path spins).
+        await services.Db.Borrowers.AddAsync(borrower, cancellationToken);
         services.Audit.SaveWith(services.Db, borrower);
 
         try

@@ -68,7 +68,7 @@ public static class LoanEndpoints
         var now = services.Clock.GetUtcNow().UtcDateTime;
         CompleteProfile(borrower, request, now);
         var loan = NewLoan(borrower, productId, request, now);
-        services.Db.Loans.Add(loan);
+        await services.Db.Loans.AddAsync(loan, cancellationToken);
         borrower.LatestLoan = loan;
         services.Audit.SaveWith(services.Db, borrower, loan);
         await services.Db.SaveChangesAsync(cancellationToken);
