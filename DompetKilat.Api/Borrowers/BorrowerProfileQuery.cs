@@ -19,6 +19,7 @@ public static class BorrowerProfileQuery
                 .Where(b => b.IdNumber == idNumber && b.PartnerId == partnerId)
                 .Select(b => new BorrowerProfileRow(
                     b,
+                    b.Documents,
                     b.Product!.Code,
                     b.LatestLoan == null
                         ? null
@@ -43,7 +44,7 @@ public static class BorrowerProfileQuery
         IdOfAnyPartner(db, idNumber, cancellationToken);
 }
 
-public sealed record BorrowerProfileRow(Borrower Borrower, string ProductCode, LatestLoanTerms? LatestLoan);
+public sealed record BorrowerProfileRow(Borrower Borrower, BorrowerDocuments? Documents, string ProductCode, LatestLoanTerms? LatestLoan);
 
 /// <summary>What the profile shows of the latest loan; its repayment history stays in the database.</summary>
 public sealed record LatestLoanTerms(

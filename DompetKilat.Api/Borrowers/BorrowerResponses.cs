@@ -121,7 +121,7 @@ public sealed record BorrowerProfile(
 {
     public static BorrowerProfile From(BorrowerProfileRow profile)
     {
-        var (borrower, productCode, latestLoan) = profile;
+        var (borrower, documents, productCode, latestLoan) = profile;
         var personal = borrower.PersonalDetails;
         var job = borrower.Job;
         var contact = borrower.EmergencyContact;
@@ -138,7 +138,7 @@ public sealed record BorrowerProfile(
             borrower.Marital?.MaritalStatus ?? "", borrower.Education?.Education ?? "", personal?.MotherMaidenName ?? "",
             contact?.PhoneNumber ?? "", contact?.Name ?? "", contact?.Relationship ?? "",
             borrower.Bank?.BankName ?? "", borrower.Bank?.BankAccountNumber ?? "", personal?.FamilyCard ?? "",
-            job?.WorkExperience ?? "", borrower.Documents?.FotoKtp, borrower.Documents?.FotoSelfie,
+            job?.WorkExperience ?? "", documents?.FotoKtp, documents?.FotoSelfie,
             latestLoan is null ? null : ProfileLoanData.From(latestLoan),
             latestLoan is null ? null : ProfileReferences.From(latestLoan));
     }

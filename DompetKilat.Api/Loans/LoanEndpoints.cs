@@ -57,9 +57,11 @@ public static class LoanEndpoints
             return ContractResults.Invalid("productCode", $"productCode {request.ProductCode} is not a configured product");
         }
 
-        var borrower = await services.Db.Borrowers
-            .SingleOrDefaultAsync(b => b.IdNumber == request.IdNumber && b.PartnerId == partner.Id, cancellationToken);
-        if (borrower is null)
+        var found = await services.Db.Borrowers
+            .Where(b => b.IdNumber == request.IdNumber && b.PartnerId == partner.Id)
+            .Select(b => new { Borrower = b, HasDocuments = b.Documents != null })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (found is not { Borrower: var borrower })
         {
             services.Audit.About(borrowerId: await BorrowerProfileQuery.FindIdOfAnyPartnerAsync(services.Db, request.IdNumber!, cancellationToken));
             return ContractResults.NotFound($"borrower with idNumber {request.IdNumber}, is not found");
@@ -67,6 +69,7 @@ public static class LoanEndpoints
 
         var now = services.Clock.GetUtcNow().UtcDateTime;
         CompleteProfile(borrower, request, now);
+        ReplaceDocuments(services.Db, borrower, found.HasDocuments, request);
         var loan = NewLoan(borrower, productId, request, now);
         await services.Db.Loans.AddAsync(loan, cancellationToken);
         borrower.LatestLoan = loan;
@@ -122,8 +125,21 @@ public static class LoanEndpoints
         borrower.Marital = new BorrowerMarital { MaritalStatus = r.MaritalStatus! };
         borrower.Education = new BorrowerEducation { Education = r.Education! };
         borrower.Religion = new BorrowerReligion { Religion = r.Religion! };
-        borrower.Documents = new BorrowerDocuments { FotoKtp = r.FotoKtp!, FotoSelfie = r.FotoSelfie! };
         borrower.UpdatedAt = now;
+    }
+
+    /// <summary>The application's photos replace the previous ones, which are overwritten unread.</summary>
+    private static void ReplaceDocuments(LendingDbContext db, Borrower borrower, bool hasDocuments, RegisterLoanRequest r)
+    {
+        var documents = new BorrowerDocuments { Id = borrower.Id, FotoKtp = r.FotoKtp!, FotoSelfie = r.FotoSelfie! };
+        if (hasDocuments)
+        {
+            db.Update(documents);
+        }
+        else
+        {
+            db.Add(documents);
+        }
     }
 
     private static Loan NewLoan(Borrower borrower, int productId, RegisterLoanRequest r, DateTime now)

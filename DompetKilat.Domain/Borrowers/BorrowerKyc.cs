@@ -3,9 +3,9 @@ using DompetKilat.Domain.Persistence;
 namespace DompetKilat.Domain.Borrowers;
 
 /// <summary>
-/// The know-your-customer profile a loan application completes. Each part lives in its own
-/// table (the shape the partner reference's *Id fields hint at), so a part can be updated or
-/// audited without rewriting the borrower row. Photos are kept apart in <see cref="BorrowerDocuments"/>.
+/// The know-your-customer profile a loan application completes, part by part as the partner
+/// reference groups it; the parts are stored in the borrower's row. Photos are kept apart in
+/// <see cref="BorrowerDocuments"/>.
 /// </summary>
 public sealed class BorrowerPersonalDetails
 {
@@ -79,8 +79,17 @@ public sealed class BorrowerReligion
     public required string Religion { get; set; }
 }
 
+/// <summary>
+/// The borrower's KTP and selfie photos, hundreds of KB each, in a table of their own: reading or
+/// changing a borrower does not carry them, and a loan application replaces them without reading
+/// the previous ones.
+/// </summary>
 public sealed class BorrowerDocuments
 {
+    /// <summary>The borrower's id: one set of photos per borrower.</summary>
+    public long Id { get; set; }
+
+
     [PersonalData]
     [EncryptedAtRest]
     public required string FotoKtp { get; set; }

@@ -30,8 +30,7 @@ internal sealed class BorrowerConfiguration : IEntityTypeConfiguration<Borrower>
         builder.HasIndex(b => b.Email).IsUnique().HasDatabaseName(EmailIndex);
 
         // The profile lives in the borrower's row: the partners' hot read is then one row and its
-        // photos, not thirteen tables, each of which PostgreSQL had to join and plan. The photos
-        // (hundreds of KB) stay in a table of their own, so the row stays small for every lookup.
+        // photos, not thirteen tables, each of which PostgreSQL had to join and plan.
         builder.OwnsOne(b => b.PersonalDetails);
         builder.OwnsOne(b => b.Job);
         builder.OwnsOne(b => b.Income);
@@ -41,10 +40,21 @@ internal sealed class BorrowerConfiguration : IEntityTypeConfiguration<Borrower>
         builder.OwnsOne(b => b.Marital);
         builder.OwnsOne(b => b.Education);
         builder.OwnsOne(b => b.Religion);
-        builder.OwnsOne(b => b.Documents, d => d.ToTable("borrower_documents"));
+        // The photos are not owned: an owned part is loaded with every tracked borrower, and a loan
+        // application would read (and decrypt) the previous photos only to replace them.
+        builder.HasOne(b => b.Documents).WithOne().HasForeignKey<BorrowerDocuments>(d => d.Id).OnDelete(DeleteBehavior.Cascade);
 
         builder.HasOne(b => b.Partner).WithMany().HasForeignKey(b => b.PartnerId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(b => b.Product).WithMany().HasForeignKey(b => b.ProductId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(b => b.LatestLoan).WithMany().HasForeignKey(b => b.LatestLoanId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class BorrowerDocumentsConfiguration : IEntityTypeConfiguration<BorrowerDocuments>
+{
+    public void Configure(EntityTypeBuilder<BorrowerDocuments> builder)
+    {
+        builder.ToTable("borrower_documents");
+        builder.Property(d => d.Id).ValueGeneratedNever();
     }
 }

@@ -146,8 +146,25 @@ public sealed class LoanApplicationTests(DompetKilatApp system)
             .SqlQuery<string>($"SELECT column_name AS \"Value\" FROM information_schema.columns WHERE table_name = 'borrowers'")
             .ToListAsync();
         Assert.DoesNotContain(borrowerColumns, c => c.Contains("foto", StringComparison.Ordinal));
-        var borrower = await db.Borrowers.AsNoTracking().SingleAsync(b => b.IdNumber == idNumber);
+        var borrower = await db.Borrowers.AsNoTracking().Include(b => b.Documents).SingleAsync(b => b.IdNumber == idNumber);
         Assert.Equal(TestPeople.SamplePhoto, borrower.Documents!.FotoKtp);
+    }
+
+    [Fact]
+    public async Task A_second_application_replaces_the_photos_and_the_profile_shows_the_new_ones()
+    {
+        var application = TestPeople.LoanApplication(await RegisteredBorrowerAsync());
+        var (first, _) = await system.Api.PostJsonAsync("/v1/loan/register", application.ToJsonString());
+        Assert.Equal(HttpStatusCode.OK, first);
+        application["fotoKtp"] = "https://cdn.partner.example/ktp/second.jpg";
+        application["fotoSelfie"] = "https://cdn.partner.example/selfie/second.jpg";
+
+        var (second, answer) = await system.Api.PostJsonAsync("/v1/loan/register", application.ToJsonString());
+
+        Assert.True(second == HttpStatusCode.OK, answer.ToJsonString());
+        var (_, profile) = await system.Api.GetJsonAsync($"/v1/borrower/{application["idNumber"]}");
+        Assert.Equal("https://cdn.partner.example/ktp/second.jpg", profile["data"]!["fotoKtp"]!.GetValue<string>());
+        Assert.Equal("https://cdn.partner.example/selfie/second.jpg", profile["data"]!["fotoSelfie"]!.GetValue<string>());
     }
 
     [Fact]

@@ -197,6 +197,28 @@ namespace DompetKilat.Domain.Persistence.Migrations
                     b.ToTable("borrowers", (string)null);
                 });
 
+            modelBuilder.Entity("DompetKilat.Domain.Borrowers.BorrowerDocuments", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<string>("FotoKtp")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("foto_ktp");
+
+                    b.Property<string>("FotoSelfie")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("foto_selfie");
+
+                    b.HasKey("Id")
+                        .HasName("pk_borrower_documents");
+
+                    b.ToTable("borrower_documents", (string)null);
+                });
+
             modelBuilder.Entity("DompetKilat.Domain.Callbacks.LoanCallback", b =>
                 {
                     b.Property<long>("Id")
@@ -757,32 +779,6 @@ namespace DompetKilat.Domain.Persistence.Migrations
                                 .HasConstraintName("fk_borrowers_borrowers_id");
                         });
 
-                    b.OwnsOne("DompetKilat.Domain.Borrowers.BorrowerDocuments", "Documents", b1 =>
-                        {
-                            b1.Property<long>("BorrowerId")
-                                .HasColumnType("bigint")
-                                .HasColumnName("id");
-
-                            b1.Property<string>("FotoKtp")
-                                .IsRequired()
-                                .HasColumnType("text")
-                                .HasColumnName("foto_ktp");
-
-                            b1.Property<string>("FotoSelfie")
-                                .IsRequired()
-                                .HasColumnType("text")
-                                .HasColumnName("foto_selfie");
-
-                            b1.HasKey("BorrowerId")
-                                .HasName("pk_borrower_documents");
-
-                            b1.ToTable("borrower_documents", (string)null);
-
-                            b1.WithOwner()
-                                .HasForeignKey("BorrowerId")
-                                .HasConstraintName("fk_borrower_documents_borrowers_id");
-                        });
-
                     b.OwnsOne("DompetKilat.Domain.Borrowers.BorrowerEducation", "Education", b1 =>
                         {
                             b1.Property<long>("BorrowerId")
@@ -1006,8 +1002,6 @@ namespace DompetKilat.Domain.Persistence.Migrations
 
                     b.Navigation("Bank");
 
-                    b.Navigation("Documents");
-
                     b.Navigation("Education");
 
                     b.Navigation("EmergencyContact");
@@ -1027,6 +1021,16 @@ namespace DompetKilat.Domain.Persistence.Migrations
                     b.Navigation("Product");
 
                     b.Navigation("Religion");
+                });
+
+            modelBuilder.Entity("DompetKilat.Domain.Borrowers.BorrowerDocuments", b =>
+                {
+                    b.HasOne("DompetKilat.Domain.Borrowers.Borrower", null)
+                        .WithOne("Documents")
+                        .HasForeignKey("DompetKilat.Domain.Borrowers.BorrowerDocuments", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_borrower_documents_borrowers_id");
                 });
 
             modelBuilder.Entity("DompetKilat.Domain.Callbacks.LoanCallback", b =>
@@ -1169,6 +1173,11 @@ namespace DompetKilat.Domain.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_partner_keys_partners_partner_id");
+                });
+
+            modelBuilder.Entity("DompetKilat.Domain.Borrowers.Borrower", b =>
+                {
+                    b.Navigation("Documents");
                 });
 
             modelBuilder.Entity("DompetKilat.Domain.Partners.Partner", b =>
