@@ -89,7 +89,6 @@ public sealed class BorrowerDocuments
     /// <summary>The borrower's id: one set of photos per borrower.</summary>
     public long Id { get; set; }
 
-
     [PersonalData]
     [EncryptedAtRest]
     public required string FotoKtp { get; set; }
