@@ -90,9 +90,9 @@ public sealed class BorrowerDocuments
     public long Id { get; set; }
 
     [PersonalData]
-    [EncryptedAtRest]
+    [EncryptedAtRest(AsBytes = true)]
     public required string FotoKtp { get; set; }
     [PersonalData]
-    [EncryptedAtRest]
+    [EncryptedAtRest(AsBytes = true)]
     public required string FotoSelfie { get; set; }
 }

@@ -11,7 +11,14 @@ namespace DompetKilat.Domain.Persistence;
 /// maiden name, family card, bank account, NPWP). Searchable identity (NIK, phone, email) is not.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property)]
-public sealed class EncryptedAtRestAttribute : Attribute;
+public sealed class EncryptedAtRestAttribute : Attribute
+{
+    /// <summary>
+    /// Stored as bytes (<c>bytea</c>) instead of text. For large values (photos): base64 text is a
+    /// third larger than its bytes, and every byte of a photo is written to the table and the WAL.
+    /// </summary>
+    public bool AsBytes { get; set; }
+}
 
 /// <summary>Keys for fields encrypted at rest, from configuration (<c>Encryption</c> section).</summary>
 public sealed class FieldEncryptionOptions
@@ -26,9 +33,9 @@ public sealed class FieldEncryptionOptions
 }
 
 /// <summary>
-/// AES-256-GCM for fields encrypted at rest. A stored value reads <c>enc:v1:{keyId}:{base64}</c>,
-/// the base64 holding nonce, ciphertext and tag, so each value names the key that can open it and
-/// keys can rotate without rewriting old rows.
+/// AES-256-GCM for fields encrypted at rest. A stored value reads <c>enc:v1:{keyId}:</c> followed by
+/// nonce, ciphertext and tag: in base64 for a text column, as they are for a <c>bytea</c> one. Each
+/// value names the key that can open it, so keys can rotate without rewriting old rows.
 /// </summary>
 public sealed class FieldProtector
 {
@@ -36,16 +43,21 @@ public sealed class FieldProtector
     private const int NonceSize = 12;
     private const int TagSize = 16;
 
+    private static ReadOnlySpan<byte> PrefixBytes => "enc:v1:"u8;
+
     private readonly Dictionary<string, KeyMaterial> keys;
     private readonly KeyMaterial activeKey;
     private readonly string activeHeader;
+    private readonly byte[] activeHeaderBytes;
 
     // EF converts a value more than once per save (change detection, the row the owned parts
     // share, the parameter), and each conversion of a photo was a new encryption of hundreds of
     // kilobytes: a third of a loan application's CPU. A string is immutable, so while an instance
     // lives it keeps the one ciphertext it was given.
-    private readonly ConditionalWeakTable<string, string> sealedValues = new();
-    private readonly ConditionalWeakTable<string, string>.CreateValueCallback seal;
+    private readonly ConditionalWeakTable<string, string> sealedText = new();
+    private readonly ConditionalWeakTable<string, byte[]> sealedBytes = new();
+    private readonly ConditionalWeakTable<string, string>.CreateValueCallback sealAsText;
+    private readonly ConditionalWeakTable<string, byte[]>.CreateValueCallback sealAsBytes;
 
     public FieldProtector(FieldEncryptionOptions options)
     {
@@ -57,37 +69,96 @@ public sealed class FieldProtector
 
         activeKey = active;
         activeHeader = $"{Prefix}{options.ActiveKey}:";
-        seal = Seal;
+        activeHeaderBytes = Encoding.UTF8.GetBytes(activeHeader);
+        sealAsText = SealAsText;
+        sealAsBytes = SealAsBytes;
     }
 
     public ValueConverter<string, string> Converter => new(plain => Protect(plain), stored => Unprotect(stored));
 
-    public string Protect(string plain) => sealedValues.GetValue(plain, seal);
+    public ValueConverter<string, byte[]> BytesConverter => new(plain => ProtectAsBytes(plain), stored => Unprotect(stored));
 
-    // Photos run to hundreds of kilobytes, so each direction works in pooled buffers (cleared on
-    // return: they held personal data) and allocates only the string it returns.
-    private string Seal(string plain)
+    public string Protect(string plain) => sealedText.GetValue(plain, sealAsText);
+
+    public byte[] ProtectAsBytes(string plain) => sealedBytes.GetValue(plain, sealAsBytes);
+
+    public string Unprotect(string stored)
     {
-        var plainLength = Encoding.UTF8.GetByteCount(plain);
-        var sealedLength = NonceSize + plainLength + TagSize;
-        var buffer = ArrayPool<byte>.Shared.Rent(plainLength + sealedLength);
+        var rest = stored.StartsWith(Prefix, StringComparison.Ordinal) ? stored.AsSpan(Prefix.Length) : [];
+        var separator = rest.IndexOf(':');
+        var key = KeyNamed(separator < 0 ? null : rest[..separator].ToString());
+        var encoded = rest[(separator + 1)..];
+        var buffer = ArrayPool<byte>.Shared.Rent(encoded.Length / 4 * 3);
+        try
+        {
+            if (!Convert.TryFromBase64Chars(encoded, buffer, out var sealedLength))
+            {
+                throw new CryptographicException("An encrypted field is not valid base64.");
+            }
+
+            return Open(key, buffer.AsSpan(0, sealedLength));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    public string Unprotect(byte[] stored)
+    {
+        var rest = stored.AsSpan().StartsWith(PrefixBytes) ? stored.AsSpan(PrefixBytes.Length) : [];
+        var separator = rest.IndexOf((byte)':');
+        var key = KeyNamed(separator < 0 ? null : Encoding.UTF8.GetString(rest[..separator]));
+        return Open(key, rest[(separator + 1)..]);
+    }
+
+    private KeyMaterial KeyNamed(string? keyId) =>
+        keyId is null ? throw new CryptographicException("A field that must be encrypted at rest was stored in clear.")
+        : keys.TryGetValue(keyId, out var key) ? key
+        : throw new CryptographicException($"Encryption key '{keyId}' is not configured.");
+
+    private string SealAsText(string plain)
+    {
+        var sealedLength = NonceSize + Encoding.UTF8.GetByteCount(plain) + TagSize;
+        var buffer = ArrayPool<byte>.Shared.Rent(sealedLength);
+        try
+        {
+            Seal(plain, buffer.AsSpan(0, sealedLength));
+            return string.Create(activeHeader.Length + ((sealedLength + 2) / 3 * 4), (header: activeHeader, buffer, sealedLength), static (chars, state) =>
+            {
+                state.header.CopyTo(chars);
+                Convert.TryToBase64Chars(state.buffer.AsSpan(0, state.sealedLength), chars[state.header.Length..], out _);
+            });
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private byte[] SealAsBytes(string plain)
+    {
+        var stored = new byte[activeHeaderBytes.Length + NonceSize + Encoding.UTF8.GetByteCount(plain) + TagSize];
+        activeHeaderBytes.CopyTo(stored, 0);
+        Seal(plain, stored.AsSpan(activeHeaderBytes.Length));
+        return stored;
+    }
+
+    /// <summary>Writes nonce, ciphertext and tag of <paramref name="plain"/> into <paramref name="sealedValue"/>.</summary>
+    private void Seal(string plain, Span<byte> sealedValue)
+    {
+        var plainLength = sealedValue.Length - NonceSize - TagSize;
+        // Photos run to hundreds of kilobytes: the plain bytes live in a pooled buffer, cleared on
+        // return because they held personal data.
+        var buffer = ArrayPool<byte>.Shared.Rent(plainLength);
         try
         {
             var plainBytes = buffer.AsSpan(0, plainLength);
-            var sealedBytes = buffer.AsSpan(plainLength, sealedLength);
             Encoding.UTF8.GetBytes(plain, plainBytes);
-            RandomNumberGenerator.Fill(sealedBytes[..NonceSize]);
-            using (var aes = new AesGcm(activeKey.Key, TagSize))
-            {
-                aes.Encrypt(sealedBytes[..NonceSize], plainBytes, sealedBytes.Slice(NonceSize, plainLength),
-                    sealedBytes[(NonceSize + plainLength)..], activeKey.AssociatedData);
-            }
-
-            return string.Create(activeHeader.Length + ((sealedLength + 2) / 3 * 4), (header: activeHeader, buffer, plainLength, sealedLength), static (chars, state) =>
-            {
-                state.header.CopyTo(chars);
-                Convert.TryToBase64Chars(state.buffer.AsSpan(state.plainLength, state.sealedLength), chars[state.header.Length..], out _);
-            });
+            RandomNumberGenerator.Fill(sealedValue[..NonceSize]);
+            using var aes = new AesGcm(activeKey.Key, TagSize);
+            aes.Encrypt(sealedValue[..NonceSize], plainBytes, sealedValue.Slice(NonceSize, plainLength),
+                sealedValue[(NonceSize + plainLength)..], activeKey.AssociatedData);
         }
         finally
         {
@@ -95,31 +166,21 @@ public sealed class FieldProtector
         }
     }
 
-    public string Unprotect(string stored)
+    private static string Open(KeyMaterial key, ReadOnlySpan<byte> sealedValue)
     {
-        if (!stored.StartsWith(Prefix, StringComparison.Ordinal))
+        if (sealedValue.Length < NonceSize + TagSize)
         {
-            throw new CryptographicException("A field that must be encrypted at rest was stored in clear.");
+            throw new CryptographicException("An encrypted field is too short to hold a value.");
         }
 
-        var separator = stored.IndexOf(':', Prefix.Length);
-        var keyId = stored[Prefix.Length..separator];
-        var key = keys.TryGetValue(keyId, out var found) ? found : throw new CryptographicException($"Encryption key '{keyId}' is not configured.");
-        var encoded = stored.AsSpan(separator + 1);
-        var buffer = ArrayPool<byte>.Shared.Rent(encoded.Length / 4 * 3 * 2);
+        var plainLength = sealedValue.Length - NonceSize - TagSize;
+        var buffer = ArrayPool<byte>.Shared.Rent(plainLength);
         try
         {
-            if (!Convert.TryFromBase64Chars(encoded, buffer, out var sealedLength) || sealedLength < NonceSize + TagSize)
-            {
-                throw new CryptographicException("An encrypted field is not valid base64.");
-            }
-
-            var plainLength = sealedLength - NonceSize - TagSize;
-            var sealedBytes = buffer.AsSpan(0, sealedLength);
-            var plainBytes = buffer.AsSpan(sealedLength, plainLength);
+            var plainBytes = buffer.AsSpan(0, plainLength);
             using (var aes = new AesGcm(key.Key, TagSize))
             {
-                aes.Decrypt(sealedBytes[..NonceSize], sealedBytes.Slice(NonceSize, plainLength), sealedBytes[(NonceSize + plainLength)..],
+                aes.Decrypt(sealedValue[..NonceSize], sealedValue.Slice(NonceSize, plainLength), sealedValue[(NonceSize + plainLength)..],
                     plainBytes, key.AssociatedData);
             }
 
@@ -132,9 +193,12 @@ public sealed class FieldProtector
     }
 
     /// <summary>For a service that never touches encrypted fields (the migrations step): any attempt fails loudly.</summary>
-    public static ValueConverter<string, string> Unavailable { get; } = new(value => Refuse(value), value => Refuse(value));
+    public static ValueConverter<string, string> Unavailable { get; } = new(value => Refuse<string>(value), value => Refuse<string>(value));
 
-    private static string Refuse(string value) => throw new InvalidOperationException("This service has no field encryption keys.");
+    /// <summary>As <see cref="Unavailable"/>, for fields stored as bytes.</summary>
+    public static ValueConverter<string, byte[]> UnavailableAsBytes { get; } = new(value => Refuse<byte[]>(value), value => Refuse<string>(value));
+
+    private static T Refuse<T>(object value) => throw new InvalidOperationException("This service has no field encryption keys.");
 
     /// <summary>A key and its id as bytes: the id is the associated data, so a value cannot be opened as another key's.</summary>
     private sealed record KeyMaterial(byte[] Key, byte[] AssociatedData);

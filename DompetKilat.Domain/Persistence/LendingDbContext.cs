@@ -1,3 +1,4 @@
+using System.Reflection;
 using DompetKilat.Domain.Audit;
 using DompetKilat.Domain.Borrowers;
 using DompetKilat.Domain.Callbacks;
@@ -36,12 +37,13 @@ public sealed class LendingDbContext(DbContextOptions<LendingDbContext> options)
         // application's container the context was registered in.
         var protector = this.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?
             .ApplicationServiceProvider?.GetService(typeof(FieldProtector)) as FieldProtector;
-        var converter = protector?.Converter ?? FieldProtector.Unavailable;
         foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(e => e.GetProperties()))
         {
-            if (property.PropertyInfo?.IsDefined(typeof(EncryptedAtRestAttribute), inherit: false) == true)
+            if (property.PropertyInfo?.GetCustomAttribute<EncryptedAtRestAttribute>() is { } encrypted)
             {
-                property.SetValueConverter(converter);
+                property.SetValueConverter(encrypted.AsBytes
+                    ? protector?.BytesConverter ?? FieldProtector.UnavailableAsBytes
+                    : protector?.Converter ?? FieldProtector.Unavailable);
             }
         }
     }

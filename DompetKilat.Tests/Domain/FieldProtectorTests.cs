@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text;
 using DompetKilat.Domain.Persistence;
 
 namespace DompetKilat.Tests.Domain;
@@ -51,6 +52,34 @@ public sealed class FieldProtectorTests
         Assert.ThrowsAny<CryptographicException>(() => Protector("2024", ("2024", OldKey)).Unprotect(tampered));
         Assert.ThrowsAny<CryptographicException>(() => Protector("2025", ("2025", NewKey)).Unprotect(stored));
         Assert.ThrowsAny<CryptographicException>(() => Protector("2024", ("2024", OldKey)).Unprotect("3201234567890001"));
+    }
+
+    [Fact]
+    public void A_photo_stored_as_bytes_round_trips_names_its_key_and_refuses_tampering()
+    {
+        var protector = Protector("2024", ("2024", OldKey));
+        const string photo = "/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAAMCAgMCAgMDAwMEAwMEBQgFBQQEBQoHBwYIDAoMDAsKCwsNDhIQDQ4RDgsLEBYQERMUFRUVDA8XGBYUGBIUFRT";
+
+        var stored = protector.ProtectAsBytes(photo);
+
+        Assert.StartsWith("enc:v1:2024:", Encoding.UTF8.GetString(stored));
+        Assert.Equal(photo, Protector("2025", ("2024", OldKey), ("2025", NewKey)).Unprotect(stored));
+        stored[^1] ^= 1;
+        Assert.ThrowsAny<CryptographicException>(() => protector.Unprotect(stored));
+        Assert.ThrowsAny<CryptographicException>(() => protector.Unprotect(Encoding.UTF8.GetBytes(photo)));
+    }
+
+    [Fact]
+    public void A_photo_stored_as_text_opens_as_bytes_once_its_base64_is_decoded()
+    {
+        // What the PhotosStoredAsBytes migration does to every stored photo, in SQL.
+        var protector = Protector("2024", ("2024", OldKey));
+        var text = protector.Protect("https://cdn.partner.example/ktp/1.jpg");
+        var header = text[..(text.LastIndexOf(':') + 1)];
+
+        var bytes = Encoding.UTF8.GetBytes(header).Concat(Convert.FromBase64String(text[header.Length..])).ToArray();
+
+        Assert.Equal("https://cdn.partner.example/ktp/1.jpg", protector.Unprotect(bytes));
     }
 
     private static FieldProtector Protector(string active, params (string Id, string Key)[] keys) =>

@@ -176,7 +176,7 @@ public sealed class LoanApplicationTests(DompetKilatApp system)
         await using var db = await system.CreateDbContextAsync();
         var idNumber = application["idNumber"]!.GetValue<string>();
         var stored = await db.Database.SqlQuery<string>($"""
-            SELECT unnest(ARRAY[d.foto_ktp, d.foto_selfie, b.personal_details_mother_maiden_name, b.personal_details_family_card,
+            SELECT unnest(ARRAY[encode(d.foto_ktp, 'escape'), encode(d.foto_selfie, 'escape'), b.personal_details_mother_maiden_name, b.personal_details_family_card,
                                 b.bank_bank_account_number, r.npwp]) AS "Value"
             FROM borrowers b
             JOIN borrower_documents d ON d.id = b.id

@@ -203,14 +203,14 @@ namespace DompetKilat.Domain.Persistence.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("id");
 
-                    b.Property<string>("FotoKtp")
+                    b.Property<byte[]>("FotoKtp")
                         .IsRequired()
-                        .HasColumnType("text")
+                        .HasColumnType("bytea")
                         .HasColumnName("foto_ktp");
 
-                    b.Property<string>("FotoSelfie")
+                    b.Property<byte[]>("FotoSelfie")
                         .IsRequired()
-                        .HasColumnType("text")
+                        .HasColumnType("bytea")
                         .HasColumnName("foto_selfie");
 
                     b.HasKey("Id")
