@@ -86,6 +86,8 @@ public sealed class FieldRulesTests
     [InlineData("http://cdn.example.com/ktp.jpg", false)]
     [InlineData("/9j/4AAQSkZJRgABAQEASABIAAD/2wBD", true)]
     [InlineData("/9j/4AAQ SkZJRgAB AQEASABIAAD/2wBD", true)]
+    [InlineData("/9j/4AAQSkZJRgABAQEASABIAAD/2wBD<", false)]
+    [InlineData("/9j/4AAQ\r\nSkZJRgAB\tAQEASABIAAD/2wBD", true)]
     [InlineData("<script>alert(1)</script>", false)]
     [InlineData("abc", false)]
     public void Photos_are_https_links_or_base64_data(string value, bool valid) =>
