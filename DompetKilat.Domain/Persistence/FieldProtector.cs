@@ -43,7 +43,11 @@ public sealed class FieldProtector
     private const int NonceSize = 12;
     private const int TagSize = 16;
 
+    /// <summary><see cref="Prefix"/> in UTF-8, for values stored as bytes.</summary>
     private static ReadOnlySpan<byte> PrefixBytes => "enc:v1:"u8;
+
+    /// <summary>A key id is a configuration key: short, and never holding ':'.</summary>
+    private const int MaxKeyIdLength = 64;
 
     private readonly Dictionary<string, KeyMaterial> keys;
     private readonly KeyMaterial activeKey;
@@ -80,12 +84,13 @@ public sealed class FieldProtector
 
     public string Protect(string plain) => sealedText.GetValue(plain, sealAsText);
 
+    /// <summary>The stored bytes of <paramref name="plain"/>; shared by every save of that string, so never to be changed.</summary>
     public byte[] ProtectAsBytes(string plain) => sealedBytes.GetValue(plain, sealAsBytes);
 
     public string Unprotect(string stored)
     {
-        var rest = stored.StartsWith(Prefix, StringComparison.Ordinal) ? stored.AsSpan(Prefix.Length) : [];
-        var separator = rest.IndexOf(':');
+        var rest = stored.StartsWith(Prefix, StringComparison.Ordinal) ? stored.AsSpan(Prefix.Length) : throw StoredInClear();
+        var separator = rest[..Math.Min(rest.Length, MaxKeyIdLength)].IndexOf(':');
         var key = KeyNamed(separator < 0 ? null : rest[..separator].ToString());
         var encoded = rest[(separator + 1)..];
         var buffer = ArrayPool<byte>.Shared.Rent(encoded.Length / 4 * 3);
@@ -106,14 +111,16 @@ public sealed class FieldProtector
 
     public string Unprotect(byte[] stored)
     {
-        var rest = stored.AsSpan().StartsWith(PrefixBytes) ? stored.AsSpan(PrefixBytes.Length) : [];
-        var separator = rest.IndexOf((byte)':');
+        var rest = stored.AsSpan().StartsWith(PrefixBytes) ? stored.AsSpan(PrefixBytes.Length) : throw StoredInClear();
+        var separator = rest[..Math.Min(rest.Length, MaxKeyIdLength)].IndexOf((byte)':');
         var key = KeyNamed(separator < 0 ? null : Encoding.UTF8.GetString(rest[..separator]));
         return Open(key, rest[(separator + 1)..]);
     }
 
+    private static CryptographicException StoredInClear() => new("A field that must be encrypted at rest was stored in clear.");
+
     private KeyMaterial KeyNamed(string? keyId) =>
-        keyId is null ? throw new CryptographicException("A field that must be encrypted at rest was stored in clear.")
+        keyId is null ? throw new CryptographicException("An encrypted field's header names no key.")
         : keys.TryGetValue(keyId, out var key) ? key
         : throw new CryptographicException($"Encryption key '{keyId}' is not configured.");
 
@@ -144,7 +151,10 @@ public sealed class FieldProtector
         return stored;
     }
 
-    /// <summary>Writes nonce, ciphertext and tag of <paramref name="plain"/> into <paramref name="sealedValue"/>.</summary>
+    /// <summary>
+    /// Seals <paramref name="plain"/> into <paramref name="sealedValue"/>, which must be exactly
+    /// as long as the nonce, the UTF-8 of <paramref name="plain"/> and the tag together.
+    /// </summary>
     private void Seal(string plain, Span<byte> sealedValue)
     {
         var plainLength = sealedValue.Length - NonceSize - TagSize;
@@ -178,11 +188,9 @@ public sealed class FieldProtector
         try
         {
             var plainBytes = buffer.AsSpan(0, plainLength);
-            using (var aes = new AesGcm(key.Key, TagSize))
-            {
-                aes.Decrypt(sealedValue[..NonceSize], sealedValue.Slice(NonceSize, plainLength), sealedValue[(NonceSize + plainLength)..],
-                    plainBytes, key.AssociatedData);
-            }
+            using var aes = new AesGcm(key.Key, TagSize);
+            aes.Decrypt(sealedValue[..NonceSize], sealedValue.Slice(NonceSize, plainLength), sealedValue[(NonceSize + plainLength)..],
+                plainBytes, key.AssociatedData);
 
             return Encoding.UTF8.GetString(plainBytes);
         }
@@ -193,12 +201,12 @@ public sealed class FieldProtector
     }
 
     /// <summary>For a service that never touches encrypted fields (the migrations step): any attempt fails loudly.</summary>
-    public static ValueConverter<string, string> Unavailable { get; } = new(value => Refuse<string>(value), value => Refuse<string>(value));
+    public static ValueConverter<string, string> Unavailable { get; } = new(_ => Refuse<string>(), _ => Refuse<string>());
 
     /// <summary>As <see cref="Unavailable"/>, for fields stored as bytes.</summary>
-    public static ValueConverter<string, byte[]> UnavailableAsBytes { get; } = new(value => Refuse<byte[]>(value), value => Refuse<string>(value));
+    public static ValueConverter<string, byte[]> UnavailableAsBytes { get; } = new(_ => Refuse<byte[]>(), _ => Refuse<string>());
 
-    private static T Refuse<T>(object value) => throw new InvalidOperationException("This service has no field encryption keys.");
+    private static T Refuse<T>() => throw new InvalidOperationException("This service has no field encryption keys.");
 
     /// <summary>A key and its id as bytes: the id is the associated data, so a value cannot be opened as another key's.</summary>
     private sealed record KeyMaterial(byte[] Key, byte[] AssociatedData);

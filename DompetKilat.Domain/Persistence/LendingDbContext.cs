@@ -39,7 +39,7 @@ public sealed class LendingDbContext(DbContextOptions<LendingDbContext> options)
             .ApplicationServiceProvider?.GetService(typeof(FieldProtector)) as FieldProtector;
         foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(e => e.GetProperties()))
         {
-            if (property.PropertyInfo?.GetCustomAttribute<EncryptedAtRestAttribute>() is { } encrypted)
+            if (property.PropertyInfo?.GetCustomAttribute<EncryptedAtRestAttribute>(inherit: false) is { } encrypted)
             {
                 property.SetValueConverter(encrypted.AsBytes
                     ? protector?.BytesConverter ?? FieldProtector.UnavailableAsBytes

@@ -1,0 +1,120 @@
+using System.Security.Cryptography;
+using DompetKilat.Domain.Persistence;
+using DompetKilat.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace DompetKilat.Tests.Foundation;
+
+/// <summary>
+/// The migration that stores photos as bytes rewrites every stored photo in SQL. Each test runs it
+/// on a database of its own, on the suite's PostgreSQL, holding photos stored before it.
+/// </summary>
+[Collection(DompetKilatAppCollection.Name)]
+public sealed class PhotoMigrationTests(DompetKilatApp system)
+{
+    private const string PhotosStoredAsText = "20261125201940_BorrowerDocumentsNotOwned";
+
+    private readonly FieldProtector protector = new(new FieldEncryptionOptions
+    {
+        Keys = { ["2026"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) },
+        ActiveKey = "2026",
+    });
+
+    [Fact]
+    public async Task Photos_stored_as_text_open_as_bytes_after_the_migration_and_come_back_unchanged_when_it_is_reverted()
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync(system, protector);
+        var db = scratch.Db;
+        var migrator = db.GetService<IMigrator>();
+        await migrator.MigrateAsync(PhotosStoredAsText);
+        var ktp = protector.Protect(TestPeople.SamplePhoto);
+        var selfie = protector.Protect("https://cdn.partner.example/selfie/1.jpg");
+        await StorePhotosAsync(db, ktp, selfie);
+
+        await migrator.MigrateAsync();
+
+        var asBytes = await db.Database.SqlQuery<byte[]>($"SELECT foto_ktp AS \"Value\" FROM borrower_documents UNION ALL SELECT foto_selfie FROM borrower_documents").ToListAsync();
+        Assert.Equal([TestPeople.SamplePhoto, "https://cdn.partner.example/selfie/1.jpg"], asBytes.Select(protector.Unprotect));
+
+        await migrator.MigrateAsync(PhotosStoredAsText);
+
+        var asText = await db.Database.SqlQuery<string>($"SELECT foto_ktp AS \"Value\" FROM borrower_documents UNION ALL SELECT foto_selfie FROM borrower_documents").ToListAsync();
+        Assert.Equal([ktp, selfie], asText);
+    }
+
+    [Fact]
+    public async Task A_photo_that_is_not_an_encrypted_value_stops_the_migration_instead_of_being_lost()
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync(system, protector);
+        var db = scratch.Db;
+        var migrator = db.GetService<IMigrator>();
+        await migrator.MigrateAsync(PhotosStoredAsText);
+        await StorePhotosAsync(db, TestPeople.SamplePhoto, protector.Protect(TestPeople.SamplePhoto));
+
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => migrator.MigrateAsync());
+
+        Assert.Equal(PostgresErrorCodes.RaiseException, refused.SqlState);
+        var stored = await db.Database.SqlQuery<string>($"SELECT foto_ktp AS \"Value\" FROM borrower_documents").SingleAsync();
+        Assert.Equal(TestPeople.SamplePhoto, stored);
+    }
+
+    /// <summary>One borrower's photos, as the Api stored them before the migration; the borrower row itself does not matter here.</summary>
+    private static async Task StorePhotosAsync(LendingDbContext db, string ktp, string selfie)
+    {
+        await db.Database.OpenConnectionAsync();
+        await db.Database.ExecuteSqlAsync($"SET session_replication_role = replica");
+        await db.Database.ExecuteSqlAsync($"INSERT INTO borrower_documents (id, foto_ktp, foto_selfie) VALUES (1, {ktp}, {selfie})");
+        await db.Database.ExecuteSqlAsync($"RESET session_replication_role");
+    }
+
+    /// <summary>A database of the test's own, dropped afterwards, so migrating it up and down touches nothing shared.</summary>
+    private sealed class ScratchDatabase : IAsyncDisposable
+    {
+        private readonly string adminConnectionString;
+        private readonly string name;
+        private readonly ServiceProvider protection;
+
+        private ScratchDatabase(string adminConnectionString, string name, FieldProtector protector)
+        {
+            this.adminConnectionString = adminConnectionString;
+            this.name = name;
+            protection = new ServiceCollection().AddSingleton(protector).BuildServiceProvider();
+            var scratch = new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = name, Pooling = false };
+            Db = new LendingDbContext(new DbContextOptionsBuilder<LendingDbContext>()
+                .UseNpgsql(scratch.ConnectionString)
+                .UseSnakeCaseNamingConvention()
+                .UseApplicationServiceProvider(protection)
+                .Options);
+        }
+
+        public LendingDbContext Db { get; }
+
+        public static async Task<ScratchDatabase> CreateAsync(DompetKilatApp system, FieldProtector protector)
+        {
+            var product = await system.App.GetConnectionStringAsync("dompetkilat")
+                ?? throw new InvalidOperationException("No connection string for the product database.");
+            var name = $"photos_{Guid.NewGuid():N}";
+            await AdminAsync(product, $"CREATE DATABASE {name}");
+            return new ScratchDatabase(product, name, protector);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Db.DisposeAsync();
+            await protection.DisposeAsync();
+            await AdminAsync(adminConnectionString, $"DROP DATABASE {name} WITH (FORCE)");
+        }
+
+        private static async Task AdminAsync(string connectionString, string statement)
+        {
+            await using var admin = new NpgsqlConnection(connectionString);
+            await admin.OpenAsync();
+            await using var command = new NpgsqlCommand(statement, admin);
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+}
