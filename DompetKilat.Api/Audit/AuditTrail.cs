@@ -42,7 +42,8 @@ internal sealed class AuditTrailWriter(AuditTrail trail, IServiceScopeFactory sc
         // The loop ends when the queue is closed and empty, not on the stopping token, so shutdown flushes.
         while (await trail.Pending.WaitToReadAsync(CancellationToken.None))
         {
-            if (trail.Pending.Count < BatchSize)
+            // While shutting down, what is queued is written at once.
+            if (trail.Pending.Count < BatchSize && !stoppingToken.IsCancellationRequested)
             {
                 await Task.Delay(Gather, CancellationToken.None);
             }

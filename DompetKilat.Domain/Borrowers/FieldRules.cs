@@ -74,7 +74,7 @@ public static class FieldRules
         var significant = 0;
         foreach (var c in value)
         {
-            if (char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '=')
+            if (Base64Characters.Contains(c))
             {
                 significant++;
             }

@@ -90,6 +90,7 @@ public sealed class FieldRulesTests
     [InlineData("/9j/4AAQ\r\nSkZJRgAB\tAQEASABIAAD/2wBD", true)]
     [InlineData("<script>alert(1)</script>", false)]
     [InlineData("abc", false)]
+    [InlineData("/9j/4AAQSkZJRgA", false)]
     public void Photos_are_https_links_or_base64_data(string value, bool valid) =>
         Assert.Equal(valid, FieldRules.IsPhoto(value));
 }
