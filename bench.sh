@@ -352,6 +352,19 @@ stanza() {
   printf 'data = "%s"\noutput = "/dev/null"\nwrite-out = "%%{http_code}\\n"\nnext\n' "${2//\"/\\\"}"
 }
 
+# pgbench_run NAME SCRIPT [-D ...]: sets rps, p50, p99, errors from pgbench's per-transaction log.
+pgbench_run() {
+  local name=$1 script=$2 out
+  shift 2
+  rm -f "$run_dir/pgbench-$name".*
+  out=$(cd "$run_dir" && pgbench -n -M extended -c "$connections" -j "$threads" -T "$duration" \
+    "$@" -f "$bench_dir/$script" --log --log-prefix="pgbench-$name" 2>&1) || { echo "$out" >&2; die "pgbench $name failed"; }
+  rps=$(sed -n 's/^tps = \([0-9]*\).*/\1/p' <<<"$out" | head -n 1)
+  read -r p50 p99 < <(cat "$run_dir/pgbench-$name".* | awk '{ print $3 }' | sort -n |
+    awk '{ v[NR] = $1 } END { printf "%.1f %.1f\n", v[int(NR * 0.50) + 1] / 1000, v[int(NR * 0.99) + 1] / 1000 }')
+  errors=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' <<<"$out")
+}
+
 # ---- seed: the partner, the hot set of borrowers, and approved loans for the callbacks ----------
 
 # Partner routes are measured as a registered partner calls them: with its key, within a budget kept
@@ -422,12 +435,18 @@ peer_register_rps=$peer_rps
 echo "    borrower profile reads (Api and peer, alternating)"
 versus "borrower profile read" read read read.lua read_args
 peer_read_rps=$peer_rps
+# The Api's own read statement on PostgreSQL alone, now, while the hot set's photos are still the
+# seed's small ones, as they were for the reads above (its row is printed with the other limits).
+partner_id=$(sql "SELECT id FROM partners WHERE partner_code = 'BENCH'")
+mark_start
+PGOPTIONS="-c plan_cache_mode=force_generic_plan" pgbench_run profile pg-profile.sql -M prepared -D "hot=$hot" -D "partner=$partner_id"
+profile_limit_row=("LIMIT pg Api's profile read" "$rps" "$p50" "$p99" "${errors:-0}" - - - read "$(cores_since_mark)" - -)
 
 echo "    loan applications (2 x 150 KB photos)"
 wrk_run loan.lua "$warmup" "$hot" "$run_dir/ktp.b64" "$run_dir/selfie.b64"
 mark_start
 wrk_run loan.lua "$duration" "$hot" "$run_dir/ktp.b64" "$run_dir/selfie.b64"
-row "loan application" "$rps" "$p50" "$p99" "$errors" - - insert - "$(cores_since_mark)"
+row "loan application" "$rps" "$p50" "$p99" "$errors" - - photos - "$(cores_since_mark)"
 
 # callbacks KIND TAG SECONDS [RATE]: one callback run; a row covers the worker applying what it
 # accepted, so the row's CPU and peaks include the drain.
@@ -485,18 +504,6 @@ done
 echo "==> physical limit (pgbench, redis-benchmark)"
 sql "CREATE TABLE bench_borrowers (LIKE borrowers INCLUDING DEFAULTS INCLUDING INDEXES);
      CREATE SEQUENCE bench_borrowers_seq;"
-# pgbench_run NAME SCRIPT [-D ...]: sets rps, p50, p99, errors from pgbench's per-transaction log.
-pgbench_run() {
-  local name=$1 script=$2 out
-  shift 2
-  rm -f "$run_dir/pgbench-$name".*
-  out=$(cd "$run_dir" && pgbench -n -M extended -c "$connections" -j "$threads" -T "$duration" \
-    -f "$bench_dir/$script" "$@" --log --log-prefix="pgbench-$name" 2>&1) || { echo "$out" >&2; die "pgbench $name failed"; }
-  rps=$(sed -n 's/^tps = \([0-9]*\).*/\1/p' <<<"$out" | head -n 1)
-  read -r p50 p99 < <(cat "$run_dir/pgbench-$name".* | awk '{ print $3 }' | sort -n |
-    awk '{ v[NR] = $1 } END { printf "%.1f %.1f\n", v[int(NR * 0.50) + 1] / 1000, v[int(NR * 0.99) + 1] / 1000 }')
-  errors=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' <<<"$out")
-}
 mark_start
 pgbench_run insert pg-insert.sql
 limit_insert=$rps
@@ -505,6 +512,25 @@ mark_start
 pgbench_run read pg-read.sql -D "hot=$hot"
 limit_read=$rps
 row "LIMIT pg unique-index read" "$rps" "$p50" "$p99" "${errors:-0}" - - - - "$(cores_since_mark)" - -
+
+sql "CREATE SEQUENCE bench_register_seq"
+mark_start
+product_id=$(sql "SELECT id FROM products WHERE code = '95'")
+pgbench_run register pg-register.sql -D "partner=$partner_id" -D "product=$product_id"
+row "LIMIT pg Api's registration" "$rps" "$p50" "$p99" "${errors:-0}" - - insert register "$(cores_since_mark)" - -
+row "${profile_limit_row[@]}"
+
+# bench_documents is a copy of borrower_documents (uncompressed storage included) holding the hot
+# set's ids, so each update replaces photos of the Api's size, as an application does.
+photo_reps=$(($(stat -c %s "$run_dir/ktp.b64") / 32))
+sql "CREATE TABLE bench_documents (LIKE borrower_documents INCLUDING ALL);
+     INSERT INTO bench_documents (id, foto_ktp, foto_selfie)
+     SELECT g, convert_to(repeat(md5(g::text), $photo_reps), 'UTF8'), convert_to(repeat(md5(g::text), $photo_reps), 'UTF8')
+     FROM generate_series(1, $hot) AS g;"
+mark_start
+pgbench_run photos pg-photos.sql -D "hot=$hot" -D "reps=$photo_reps"
+limit_photos=$rps
+row "LIMIT pg two-photo update" "$rps" "$p50" "$p99" "${errors:-0}" - - - - "$(cores_since_mark)" - -
 
 # The duplicate check is one GET per callback (and a SET per accepted one).
 mark_start
@@ -529,6 +555,7 @@ while IFS=$'\t' read -r name rps p50 p99 errors ap50 ap99 limit versus_peer core
   case $limit in
     insert) ratio=$(echo "scale=0; 100 * $rps / $limit_insert" | bc)% ;;
     read) ratio=$(echo "scale=0; 100 * $rps / $limit_read" | bc)% ;;
+    photos) ratio=$(echo "scale=0; 100 * $rps / $limit_photos" | bc)% ;;
     *) ratio=- ;;
   esac
   case $versus_peer in
