@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using DompetKilat.Domain.Persistence;
 using DompetKilat.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -18,19 +17,19 @@ public sealed class PhotoMigrationTests(DompetKilatApp system)
 {
     private const string PhotosStoredAsText = "20261125201940_BorrowerDocumentsNotOwned";
 
+    // The suite's own key: EF builds the model once per process, with the converters of whichever
+    // context comes first, so every context of the run must encrypt alike.
     private readonly FieldProtector protector = new(new FieldEncryptionOptions
     {
-        Keys = { ["2026"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) },
-        ActiveKey = "2026",
+        Keys = { ["primary"] = system.FieldEncryptionKey },
+        ActiveKey = "primary",
     });
 
     [Fact]
     public async Task Photos_stored_as_text_open_as_bytes_after_the_migration_and_come_back_unchanged_when_it_is_reverted()
     {
-        await using var scratch = await ScratchDatabase.CreateAsync(system, protector);
-        var db = scratch.Db;
-        var migrator = db.GetService<IMigrator>();
-        await migrator.MigrateAsync(PhotosStoredAsText);
+        await using var scratch = await ScratchDatabase.BeforePhotosAsBytesAsync(system, protector);
+        var (db, migrator) = (scratch.Db, scratch.Db.GetService<IMigrator>());
         var ktp = protector.Protect(TestPeople.SamplePhoto);
         var selfie = protector.Protect("https://cdn.partner.example/selfie/1.jpg");
         await StorePhotosAsync(db, ktp, selfie);
@@ -49,10 +48,8 @@ public sealed class PhotoMigrationTests(DompetKilatApp system)
     [Fact]
     public async Task A_photo_that_is_not_an_encrypted_value_stops_the_migration_instead_of_being_lost()
     {
-        await using var scratch = await ScratchDatabase.CreateAsync(system, protector);
-        var db = scratch.Db;
-        var migrator = db.GetService<IMigrator>();
-        await migrator.MigrateAsync(PhotosStoredAsText);
+        await using var scratch = await ScratchDatabase.BeforePhotosAsBytesAsync(system, protector);
+        var (db, migrator) = (scratch.Db, scratch.Db.GetService<IMigrator>());
         await StorePhotosAsync(db, TestPeople.SamplePhoto, protector.Protect(TestPeople.SamplePhoto));
 
         var refused = await Assert.ThrowsAsync<PostgresException>(() => migrator.MigrateAsync());
@@ -93,13 +90,16 @@ public sealed class PhotoMigrationTests(DompetKilatApp system)
 
         public LendingDbContext Db { get; }
 
-        public static async Task<ScratchDatabase> CreateAsync(DompetKilatApp system, FieldProtector protector)
+        /// <summary>A new database with the schema as it was just before photos were stored as bytes.</summary>
+        public static async Task<ScratchDatabase> BeforePhotosAsBytesAsync(DompetKilatApp system, FieldProtector protector)
         {
             var product = await system.App.GetConnectionStringAsync("dompetkilat")
                 ?? throw new InvalidOperationException("No connection string for the product database.");
             var name = $"photos_{Guid.NewGuid():N}";
             await AdminAsync(product, $"CREATE DATABASE {name}");
-            return new ScratchDatabase(product, name, protector);
+            var scratch = new ScratchDatabase(product, name, protector);
+            await scratch.Db.GetService<IMigrator>().MigrateAsync(PhotosStoredAsText);
+            return scratch;
         }
 
         public async ValueTask DisposeAsync()

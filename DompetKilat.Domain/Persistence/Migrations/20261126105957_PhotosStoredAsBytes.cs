@@ -18,6 +18,16 @@ namespace DompetKilat.Domain.Persistence.Migrations
         private static string AsText(string column) =>
             $"convert_from(substring({column} for {HeaderLength(column)}), 'UTF8') || translate(encode(substring({column} from {HeaderLength(column)} + 1), 'base64'), E'\\n', '')";
 
+        // Both photos in one statement, one rewrite of the table. A type change resets a column's storage
+        // to its type's default, so the photos are set uncompressed again (encrypted bytes do not compress).
+        private static string AlterPhotos(string type, Func<string, string> conversion) => $"""
+            ALTER TABLE borrower_documents
+                ALTER COLUMN foto_ktp TYPE {type} USING {conversion("foto_ktp")},
+                ALTER COLUMN foto_selfie TYPE {type} USING {conversion("foto_selfie")},
+                ALTER COLUMN foto_ktp SET STORAGE EXTERNAL,
+                ALTER COLUMN foto_selfie SET STORAGE EXTERNAL;
+            """;
+
         // 'enc:v1:' is 7 characters; the key id ends at the next ':'.
         private static string HeaderLength(string column) => $"(7 + position(convert_to(':', 'UTF8') in substring({column} from 8)))";
 
@@ -25,10 +35,8 @@ namespace DompetKilat.Domain.Persistence.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             // Base64 is a third larger than the bytes it encodes, and a loan application writes two
-            // photos of hundreds of kilobytes to the table and to the WAL. The type change resets the
-            // storage to the type's default, so the photos are set uncompressed again (encrypted
-            // bytes do not compress). A photo of any other shape would not survive the conversion, so
-            // the migration refuses to run rather than lose it.
+            // photos of hundreds of kilobytes to the table and to the WAL. A photo of any other shape
+            // would not survive the conversion, so the migration refuses to run rather than lose it.
             migrationBuilder.Sql($"""
                 DO $$
                 BEGIN
@@ -37,25 +45,13 @@ namespace DompetKilat.Domain.Persistence.Migrations
                     END IF;
                 END $$;
                 """);
-            migrationBuilder.Sql($"""
-                ALTER TABLE borrower_documents
-                    ALTER COLUMN foto_ktp TYPE bytea USING {AsBytes("foto_ktp")},
-                    ALTER COLUMN foto_selfie TYPE bytea USING {AsBytes("foto_selfie")},
-                    ALTER COLUMN foto_ktp SET STORAGE EXTERNAL,
-                    ALTER COLUMN foto_selfie SET STORAGE EXTERNAL;
-                """);
+            migrationBuilder.Sql(AlterPhotos("bytea", AsBytes));
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql($"""
-                ALTER TABLE borrower_documents
-                    ALTER COLUMN foto_ktp TYPE text USING {AsText("foto_ktp")},
-                    ALTER COLUMN foto_selfie TYPE text USING {AsText("foto_selfie")},
-                    ALTER COLUMN foto_ktp SET STORAGE EXTERNAL,
-                    ALTER COLUMN foto_selfie SET STORAGE EXTERNAL;
-                """);
+            migrationBuilder.Sql(AlterPhotos("text", AsText));
         }
     }
 }
