@@ -3,7 +3,6 @@ using DompetKilat.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace DompetKilat.Tests.Foundation;
@@ -17,27 +16,19 @@ public sealed class PhotoMigrationTests(DompetKilatApp system)
 {
     private const string PhotosStoredAsText = "20261125201940_BorrowerDocumentsNotOwned";
 
-    // The suite's own key: EF builds the model once per process, with the converters of whichever
-    // context comes first, so every context of the run must encrypt alike.
-    private readonly FieldProtector protector = new(new FieldEncryptionOptions
-    {
-        Keys = { ["primary"] = system.FieldEncryptionKey },
-        ActiveKey = "primary",
-    });
-
     [Fact]
     public async Task Photos_stored_as_text_open_as_bytes_after_the_migration_and_come_back_unchanged_when_it_is_reverted()
     {
-        await using var scratch = await ScratchDatabase.BeforePhotosAsBytesAsync(system, protector);
+        await using var scratch = await ScratchDatabase.BeforePhotosAsBytesAsync(system);
         var (db, migrator) = (scratch.Db, scratch.Db.GetService<IMigrator>());
-        var ktp = protector.Protect(TestPeople.SamplePhoto);
-        var selfie = protector.Protect("https://cdn.partner.example/selfie/1.jpg");
+        var ktp = system.Protector.Protect(TestPeople.SamplePhoto);
+        var selfie = system.Protector.Protect("https://cdn.partner.example/selfie/1.jpg");
         await StorePhotosAsync(db, ktp, selfie);
 
         await migrator.MigrateAsync();
 
         var asBytes = await db.Database.SqlQuery<byte[]>($"SELECT foto_ktp AS \"Value\" FROM borrower_documents UNION ALL SELECT foto_selfie FROM borrower_documents").ToListAsync();
-        Assert.Equal([TestPeople.SamplePhoto, "https://cdn.partner.example/selfie/1.jpg"], asBytes.Select(protector.Unprotect));
+        Assert.Equal([TestPeople.SamplePhoto, "https://cdn.partner.example/selfie/1.jpg"], asBytes.Select(system.Protector.Unprotect));
 
         await migrator.MigrateAsync(PhotosStoredAsText);
 
@@ -48,9 +39,9 @@ public sealed class PhotoMigrationTests(DompetKilatApp system)
     [Fact]
     public async Task A_photo_that_is_not_an_encrypted_value_stops_the_migration_instead_of_being_lost()
     {
-        await using var scratch = await ScratchDatabase.BeforePhotosAsBytesAsync(system, protector);
+        await using var scratch = await ScratchDatabase.BeforePhotosAsBytesAsync(system);
         var (db, migrator) = (scratch.Db, scratch.Db.GetService<IMigrator>());
-        await StorePhotosAsync(db, TestPeople.SamplePhoto, protector.Protect(TestPeople.SamplePhoto));
+        await StorePhotosAsync(db, TestPeople.SamplePhoto, system.Protector.Protect(TestPeople.SamplePhoto));
 
         var refused = await Assert.ThrowsAsync<PostgresException>(() => migrator.MigrateAsync());
 
@@ -69,35 +60,18 @@ public sealed class PhotoMigrationTests(DompetKilatApp system)
     }
 
     /// <summary>A database of the test's own, dropped afterwards, so migrating it up and down touches nothing shared.</summary>
-    private sealed class ScratchDatabase : IAsyncDisposable
+    private sealed class ScratchDatabase(string adminConnectionString, string name, LendingDbContext db) : IAsyncDisposable
     {
-        private readonly string adminConnectionString;
-        private readonly string name;
-        private readonly ServiceProvider protection;
-
-        private ScratchDatabase(string adminConnectionString, string name, FieldProtector protector)
-        {
-            this.adminConnectionString = adminConnectionString;
-            this.name = name;
-            protection = new ServiceCollection().AddSingleton(protector).BuildServiceProvider();
-            var scratch = new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = name, Pooling = false };
-            Db = new LendingDbContext(new DbContextOptionsBuilder<LendingDbContext>()
-                .UseNpgsql(scratch.ConnectionString)
-                .UseSnakeCaseNamingConvention()
-                .UseApplicationServiceProvider(protection)
-                .Options);
-        }
-
-        public LendingDbContext Db { get; }
+        public LendingDbContext Db { get; } = db;
 
         /// <summary>A new database with the schema as it was just before photos were stored as bytes.</summary>
-        public static async Task<ScratchDatabase> BeforePhotosAsBytesAsync(DompetKilatApp system, FieldProtector protector)
+        public static async Task<ScratchDatabase> BeforePhotosAsBytesAsync(DompetKilatApp system)
         {
             var product = await system.App.GetConnectionStringAsync("dompetkilat")
                 ?? throw new InvalidOperationException("No connection string for the product database.");
             var name = $"photos_{Guid.NewGuid():N}";
             await AdminAsync(product, $"CREATE DATABASE {name}");
-            var scratch = new ScratchDatabase(product, name, protector);
+            var scratch = new ScratchDatabase(product, name, await system.CreateDbContextAsync(name));
             await scratch.Db.GetService<IMigrator>().MigrateAsync(PhotosStoredAsText);
             return scratch;
         }
@@ -105,7 +79,6 @@ public sealed class PhotoMigrationTests(DompetKilatApp system)
         public async ValueTask DisposeAsync()
         {
             await Db.DisposeAsync();
-            await protection.DisposeAsync();
             await AdminAsync(adminConnectionString, $"DROP DATABASE {name} WITH (FORCE)");
         }
 

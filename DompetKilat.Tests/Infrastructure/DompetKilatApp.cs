@@ -5,6 +5,7 @@ using DompetKilat.Domain.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace DompetKilat.Tests.Infrastructure;
 
@@ -173,11 +174,25 @@ public class DompetKilatApp : IAsyncLifetime
         }
     }
 
-    /// <summary>A context on the product database, for asserting what was (not) stored.</summary>
-    public async Task<LendingDbContext> CreateDbContextAsync()
+    /// <summary>
+    /// The protector every context of the run encrypts with: EF builds the model once per process,
+    /// with the converters of whichever context comes first, so no context may bring another.
+    /// </summary>
+    public FieldProtector Protector => protection.GetRequiredService<FieldProtector>();
+
+    /// <summary>
+    /// A context on the product database, for asserting what was (not) stored, or on another
+    /// <paramref name="database"/> of the same server (unpooled, so the database can be dropped).
+    /// </summary>
+    public async Task<LendingDbContext> CreateDbContextAsync(string? database = null)
     {
         var connectionString = await App.GetConnectionStringAsync("dompetkilat")
             ?? throw new InvalidOperationException("No connection string for the product database.");
+        if (database is not null)
+        {
+            connectionString = new NpgsqlConnectionStringBuilder(connectionString) { Database = database, Pooling = false }.ConnectionString;
+        }
+
         return new LendingDbContext(new DbContextOptionsBuilder<LendingDbContext>()
             .UseNpgsql(connectionString)
             .UseSnakeCaseNamingConvention()
