@@ -10,10 +10,12 @@ namespace DompetKilat.CallbackWorker.Callbacks;
 
 /// <summary>
 /// Applies pending callbacks, a batch of loans at a time, each loan's callbacks in acceptance
-/// order. The loan rows are locked with <c>FOR UPDATE SKIP LOCKED</c>, so any number of worker
-/// replicas share the work without two touching one loan; the callbacks' new states commit in
-/// the same transaction as the loans, so a crash at any instant leaves each callback either
-/// applied with its loan or still pending, never half of it.
+/// order. The loan rows are locked with <c>FOR NO KEY UPDATE SKIP LOCKED</c>, so any number of
+/// worker replicas share the work without two touching one loan; the callbacks' new states commit
+/// in the same transaction as the loans, so a crash at any instant leaves each callback either
+/// applied with its loan or still pending, never half of it. Applying never changes a loan's key,
+/// so the lock leaves the key share that every new row naming the loan takes: the Api accepts the
+/// loan's next callback while a batch holding it waits on the database.
 /// </summary>
 internal sealed class CallbackApplier(LendingDbContext db, CallbackMetrics metrics, TimeProvider clock)
 {
@@ -31,13 +33,13 @@ internal sealed class CallbackApplier(LendingDbContext db, CallbackMetrics metri
             SELECT l.id AS "Value" FROM loans l
             WHERE l.id IN (SELECT c.loan_id FROM loan_callbacks c WHERE c.state = 0 ORDER BY c.id LIMIT {maxLoans * 4})
             LIMIT {maxLoans}
-            FOR UPDATE OF l SKIP LOCKED
+            FOR NO KEY UPDATE OF l SKIP LOCKED
             """).ToListAsync(cancellationToken);
 
     /// <summary>Locks one loan, unless another replica holds it. Must run inside a transaction.</summary>
     public async Task<List<long>> ClaimLoanAsync(long loanId, CancellationToken cancellationToken) =>
         await db.Database.SqlQuery<long>($"""
-            SELECT id AS "Value" FROM loans WHERE id = {loanId} FOR UPDATE SKIP LOCKED
+            SELECT id AS "Value" FROM loans WHERE id = {loanId} FOR NO KEY UPDATE SKIP LOCKED
             """).ToListAsync(cancellationToken);
 
     /// <summary>Applies every pending callback of the given (locked) loans and saves; returns them.</summary>

@@ -124,6 +124,55 @@ public sealed class CallbackFaultTests(DompetKilatApp system)
     }
 
     [Fact]
+    public async Task A_loans_next_callback_is_answered_while_the_batch_applying_its_last_one_waits_on_the_database()
+    {
+        await using var receiver = await PartnerReceiver.StartAsync();
+        var partner = await system.NewPartnerListeningAtAsync(receiver);
+        var (_, loanId, loanCode) = await system.BorrowerWithApprovedLoanAsync(partner);
+        await using var db = await system.CreateDbContextAsync();
+        await using var watcher = await system.CreateDbContextAsync();
+
+        // The partner's row held, as a change to its webhook holds it: the worker's batch locks the
+        // loan, then waits for the partner before recording the loan's event.
+        await using (var hold = await db.Database.BeginTransactionAsync())
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM partners WHERE partner_code = {partner.Code} FOR UPDATE");
+            var holder = await db.Database.SqlQuery<int>($"SELECT pg_backend_pid() AS \"Value\"").SingleAsync();
+            var (_, disbursed) = await system.SendCallbackAsync(LoanJourney.Callback(loanCode));
+            Assert.Equal("00", disbursed.Status());
+            for (var deadline = DateTime.UtcNow.AddSeconds(10); ; await Task.Delay(50))
+            {
+                var waiting = await watcher.Database.SqlQuery<int>(
+                    $"SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE {holder} = ANY(pg_blocking_pids(pid))").SingleAsync();
+                if (waiting > 0)
+                {
+                    break;
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, "the worker never reached the held partner");
+            }
+
+            var repayment = system.SendCallbackAsync(LoanJourney.Callback(loanCode, status: "completed", numberOfPay: 1));
+            Assert.True(await Task.WhenAny(repayment, Task.Delay(TimeSpan.FromSeconds(5))) == repayment,
+                "the lender's repayment waited for the worker's batch instead of being answered");
+            Assert.Equal("00", (await repayment).Body.Status());
+        }
+
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); ; await Task.Delay(100))
+        {
+            var states = await watcher.LoanCallbacks.AsNoTracking().Where(c => c.LoanId == loanId)
+                .OrderBy(c => c.Id).Select(c => new { c.Kind, c.State }).ToListAsync();
+            if (states.All(c => c.State == CallbackState.Applied))
+            {
+                Assert.Equal([CallbackKind.Disbursement, CallbackKind.Repayment], states.Select(c => c.Kind));
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the loan's callbacks were not applied once the partner was released");
+        }
+    }
+
+    [Fact]
     public async Task A_callback_that_cannot_be_applied_is_parked_with_its_reason_and_an_operator_can_retry_it()
     {
         var (loanCode, parked) = await system.ParkedCallbackAsync();
