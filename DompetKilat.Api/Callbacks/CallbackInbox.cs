@@ -16,9 +16,10 @@ public enum CallbackAcceptance
 /// <summary>
 /// Accepts a callback into the durable inbox. It answers only after PostgreSQL committed the row,
 /// and the unique key on <c>transaction_id</c> makes a second copy impossible however many
-/// replays race (API-CONTRACT §4). The worker applies what lands here.
+/// replays race (API-CONTRACT §4). The worker applies what lands here, woken by the doorbell.
 /// </summary>
-public sealed class CallbackInbox(LendingDbContext db, CallbackDeduplication deduplication, CallbackMetrics metrics, TimeProvider clock)
+public sealed class CallbackInbox(
+    LendingDbContext db, CallbackDeduplication deduplication, CallbackDoorbell doorbell, CallbackMetrics metrics, TimeProvider clock)
 {
     public async Task<CallbackAcceptance> AcceptAsync(CallbackKind kind, CallbackBody body, CancellationToken cancellationToken)
     {
@@ -44,6 +45,7 @@ public sealed class CallbackInbox(LendingDbContext db, CallbackDeduplication ded
 
         if (inserted.Count == 1)
         {
+            doorbell.Ring();
             deduplication.Remember(transactionId, fingerprint);
             metrics.Accepted(kind);
             return CallbackAcceptance.Accepted;

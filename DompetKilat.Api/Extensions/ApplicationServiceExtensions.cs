@@ -24,12 +24,13 @@ internal static class ApplicationServiceExtensions
     {
         builder.AddLendingDatabase();
         builder.AddFieldEncryption();
-        // Redis only speeds up replay answers, so losing it degrades health instead of failing it.
+        // Redis only speeds up replay answers and wakes the workers, so losing it degrades health instead of failing it.
         builder.AddRedisClient(RedisConnectionName, settings => settings.DisableHealthChecks = true);
         builder.Services.AddHealthChecks().AddRedis(
             sp => sp.GetRequiredService<IConnectionMultiplexer>(), RedisConnectionName, HealthStatus.Degraded);
         builder.Services.AddSingleton<CallbackMetrics>();
         builder.Services.AddSingleton<CallbackDeduplication>();
+        builder.Services.AddSingleton<CallbackDoorbell>();
         builder.Services.AddScoped<CallbackInbox>();
         builder.Services.AddSingleton<AuditTrail>();
         builder.Services.AddHostedService<AuditTrailWriter>();

@@ -9,7 +9,10 @@ public sealed class LoanCallbackConfiguration : IEntityTypeConfiguration<LoanCal
 {
     public const string TransactionIdIndex = "ux_loan_callbacks_transaction_id";
 
-    /// <summary>The channel the inbox notifies on every new or retried callback.</summary>
+    /// <summary>
+    /// The inbox's doorbell: the Api rings it on Redis for each new callback, PostgreSQL notifies on it
+    /// for each callback an operator sends back.
+    /// </summary>
     public const string NotificationChannel = "loan_callbacks";
 
     public void Configure(EntityTypeBuilder<LoanCallback> builder)

@@ -1,8 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DompetKilat.Domain.Callbacks;
+using DompetKilat.Domain.Persistence;
 using DompetKilat.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using StackExchange.Redis;
 
 namespace DompetKilat.Tests.Callbacks;
 
@@ -48,6 +50,24 @@ public sealed class CallbackIntakeTests(DompetKilatApp system)
         Assert.Equal("2021-10-25T15:20:16.921Z", history["transactionTime"]!.GetValue<string>());
         Assert.Equal(250000, history["paymentAmount"]!.GetValue<long>());
         Assert.Equal(JsonValueKind.String, loan.KindOf("disbursedAt"));
+    }
+
+    [Fact]
+    public async Task An_accepted_callback_rings_the_workers_on_redis()
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync((await system.App.GetConnectionStringAsync("redis"))!);
+        var rings = 0;
+        await redis.GetSubscriber().SubscribeAsync(
+            RedisChannel.Literal(LoanCallbackConfiguration.NotificationChannel), (_, _) => Interlocked.Increment(ref rings));
+        var loanCode = await system.ApprovedLoanAsync();
+
+        var (_, body) = await system.SendCallbackAsync(LoanJourney.Callback(loanCode));
+
+        Assert.Equal("00", body.Status());
+        for (var deadline = DateTime.UtcNow.AddSeconds(5); Volatile.Read(ref rings) == 0; await Task.Delay(20))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the Api accepted a callback without ringing the workers");
+        }
     }
 
     [Fact]
