@@ -59,6 +59,15 @@ public static class LendingDatabaseExtensions
     }
 
     /// <summary>
+    /// Rows the worker reads carry the loan's whole payment history twice (the loan's and the
+    /// snapshot's, 5-15 KB each): past Npgsql's 8 KB read buffer each one took the driver's slow
+    /// path, and reading such rows was 42% of the worker's CPU under callback load. With 64 KB
+    /// (a few megabytes over a full pool) a backlog of 8,000 callbacks was applied 0.9-1.7 s
+    /// after the last was accepted instead of 2.7-3.7 s (docs/benchmarks.md).
+    /// </summary>
+    private const int ReadBufferSize = 64 * 1024;
+
+    /// <summary>
     /// The same few statements run thousands of times a second, and planning the borrower profile's
     /// thirteen joins costs PostgreSQL tens of milliseconds (past twelve tables it searches
     /// genetically); prepared on each pooled connection and held to their generic plan, they are
@@ -74,6 +83,7 @@ public static class LendingDatabaseExtensions
             MaxAutoPrepare = 64,
             AutoPrepareMinUsages = 2,
             NoResetOnClose = true,
+            ReadBufferSize = ReadBufferSize,
             Options = role is null ? null : $"-c role={role} -c plan_cache_mode=force_generic_plan",
         }.ConnectionString;
 
