@@ -449,10 +449,12 @@ wrk_run loan.lua "$duration" "$hot" "$run_dir/ktp.b64" "$run_dir/selfie.b64"
 row "loan application" "$rps" "$p50" "$p99" "$errors" - - photos - "$(cores_since_mark)"
 
 # callbacks KIND TAG SECONDS [RATE]: one callback run; a row covers the worker applying what it
-# accepted, so the row's CPU and peaks include the drain.
+# accepted and the dispatcher delivering what that changed, so the row's CPU and peaks include both,
+# and the next row starts with neither behind.
 callbacks() {
   wrk_run callback.lua "$3" "$1" "$2" "$loans" "$threads" "$replay_share" "${4:-0}" 0 "$(payments_so_far)"
   wait_for_inbox
+  wait_for_outbox
 }
 # callback_workload KIND TAG NAME: a warm-up, then the measured closed-loop run and its row.
 callback_workload() {
@@ -468,23 +470,28 @@ callback_workload repay r "repayment callback"
 repay_rps=$rps
 
 # Backlog: $backlog unique callbacks as fast as the Api takes them; then how long until the worker
-# has applied them all, against how long the Api took to accept them.
+# has applied them all, and the dispatcher delivered what they changed, against how long the Api
+# took to accept them.
 echo "    backlog of $backlog callbacks"
 mark_start
+since=$(sql "SELECT now()")
 BENCH_LIMITED=1 wrk_run callback.lua "$backlog_seconds" mixed bk "$loans" "$threads" 0 0 "$backlog" "$(payments_so_far)"
 wait_for_inbox
-read -r backlog_rows accept_s drain_s < <(sql "SELECT count(*),
+wait_for_outbox
+read -r backlog_rows accept_s drain_s notify_s < <(sql "SELECT count(*),
     round(extract(epoch FROM max(accepted_at) - min(accepted_at))::numeric, 2),
-    round(extract(epoch FROM max(processed_at) - min(accepted_at))::numeric, 2)
+    round(extract(epoch FROM max(processed_at) - min(accepted_at))::numeric, 2),
+    round(extract(epoch FROM greatest(max(processed_at), (SELECT max(delivered_at) FROM partner_events WHERE occurred_at >= '$since')) - min(accepted_at))::numeric, 2)
   FROM loan_callbacks WHERE transaction_id LIKE 'bk-%'" | tr '|' ' ')
 drain_rps=$(echo "scale=0; $backlog_rows / $drain_s" | bc)
+notify_rps=$(echo "scale=0; $backlog_rows / $notify_s" | bc)
 # wrk keeps its clock running after the last callback, so the accept rate comes from the inbox.
 accept_rps=$(echo "scale=0; $backlog_rows / $accept_s" | bc)
 row "backlog (accept rate)" "$accept_rps" "$p50" "$p99" "$errors" $(apply_latency bk) insert register "$(cores_since_mark)"
 
 # The highest sustainable callback rate: what the Api accepts closed-loop, unless the worker
-# applies more slowly than that (then the backlog would grow without end).
-sustainable=$(printf '%s\n' "$disburse_rps" "$repay_rps" "$drain_rps" | sort -n | head -n 1)
+# applies, or its dispatcher notifies, more slowly than that (then a queue would grow without end).
+sustainable=$(printf '%s\n' "$disburse_rps" "$repay_rps" "$drain_rps" "$notify_rps" | sort -n | head -n 1)
 notified=()
 half=$((sustainable / 2))
 for paced in "sustainable:$sustainable:s1" "half:$half:s2"; do
@@ -566,8 +573,8 @@ while IFS=$'\t' read -r name rps p50 p99 errors ap50 ap99 limit versus_peer core
   printf '%-34s %8s %8s %8s %6s %9s %9s %7s %7s %7s %7s  %s\n' "$name" "$rps" "$p50" "$p99" "$errors" \
     "$ap50" "$ap99" "${api_mb:-?}" "${worker_mb:-?}" "$ratio" "$times" "$cores"
 done <"$results"
-echo "backlog: $backlog_rows callbacks accepted in ${accept_s}s; all applied ${drain_s}s after the first was accepted (worker ~${drain_rps}/s)"
-echo "sustainable callback rate: $sustainable/s (lowest of disbursement, repayment and worker drain rates); half: $half/s"
+echo "backlog: $backlog_rows callbacks accepted in ${accept_s}s; all applied ${drain_s}s (worker ~${drain_rps}/s) and all notified ${notify_s}s (~${notify_rps} callbacks/s) after the first was accepted"
+echo "sustainable callback rate: $sustainable/s (lowest of disbursement, repayment, worker drain and notification rates); half: $half/s"
 printf 'notifications to the benchmark partner, %s\n' "${notified[@]}"
 note_run_peaks
 echo "peak resident memory over the whole run: Api $run_peak_api MB, worker $run_peak_worker MB"
