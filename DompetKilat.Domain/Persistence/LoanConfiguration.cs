@@ -34,6 +34,6 @@ public sealed class LoanConfiguration : IEntityTypeConfiguration<Loan>
         builder.HasOne<Products.Product>().WithMany().HasForeignKey(l => l.ProductId).OnDelete(DeleteBehavior.Restrict);
         builder.OwnsOne(l => l.References, r => r.ToTable("loan_references"));
         // Each repayment snapshot replaces the whole history, so it is kept whole, as the lender sent it.
-        builder.OwnsMany(l => l.Histories, h => h.ToJson("histories"));
+        builder.ComplexCollection(l => l.Histories, h => h.ToJson("histories"));
     }
 }

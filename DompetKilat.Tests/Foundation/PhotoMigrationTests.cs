@@ -19,7 +19,7 @@ public sealed class PhotoMigrationTests(DompetKilatApp system)
     [Fact]
     public async Task Photos_stored_as_text_open_as_bytes_after_the_migration_and_come_back_unchanged_when_it_is_reverted()
     {
-        await using var scratch = await ScratchDatabase.BeforePhotosAsBytesAsync(system);
+        await using var scratch = await ScratchDatabase.AtAsync(system, PhotosStoredAsText);
         var (db, migrator) = (scratch.Db, scratch.Db.GetService<IMigrator>());
         var ktp = system.Protector.Protect(TestPeople.SamplePhoto);
         var selfie = system.Protector.Protect("https://cdn.partner.example/selfie/1.jpg");
@@ -39,7 +39,7 @@ public sealed class PhotoMigrationTests(DompetKilatApp system)
     [Fact]
     public async Task A_photo_that_is_not_an_encrypted_value_stops_the_migration_instead_of_being_lost()
     {
-        await using var scratch = await ScratchDatabase.BeforePhotosAsBytesAsync(system);
+        await using var scratch = await ScratchDatabase.AtAsync(system, PhotosStoredAsText);
         var (db, migrator) = (scratch.Db, scratch.Db.GetService<IMigrator>());
         await StorePhotosAsync(db, TestPeople.SamplePhoto, system.Protector.Protect(TestPeople.SamplePhoto));
 
@@ -57,37 +57,5 @@ public sealed class PhotoMigrationTests(DompetKilatApp system)
         await db.Database.ExecuteSqlAsync($"SET session_replication_role = replica");
         await db.Database.ExecuteSqlAsync($"INSERT INTO borrower_documents (id, foto_ktp, foto_selfie) VALUES (1, {ktp}, {selfie})");
         await db.Database.ExecuteSqlAsync($"RESET session_replication_role");
-    }
-
-    /// <summary>A database of the test's own, dropped afterwards, so migrating it up and down touches nothing shared.</summary>
-    private sealed class ScratchDatabase(string adminConnectionString, string name, LendingDbContext db) : IAsyncDisposable
-    {
-        public LendingDbContext Db { get; } = db;
-
-        /// <summary>A new database with the schema as it was just before photos were stored as bytes.</summary>
-        public static async Task<ScratchDatabase> BeforePhotosAsBytesAsync(DompetKilatApp system)
-        {
-            var product = await system.App.GetConnectionStringAsync("dompetkilat")
-                ?? throw new InvalidOperationException("No connection string for the product database.");
-            var name = $"photos_{Guid.NewGuid():N}";
-            await AdminAsync(product, $"CREATE DATABASE {name}");
-            var scratch = new ScratchDatabase(product, name, await system.CreateDbContextAsync(name));
-            await scratch.Db.GetService<IMigrator>().MigrateAsync(PhotosStoredAsText);
-            return scratch;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await Db.DisposeAsync();
-            await AdminAsync(adminConnectionString, $"DROP DATABASE {name} WITH (FORCE)");
-        }
-
-        private static async Task AdminAsync(string connectionString, string statement)
-        {
-            await using var admin = new NpgsqlConnection(connectionString);
-            await admin.OpenAsync();
-            await using var command = new NpgsqlCommand(statement, admin);
-            await command.ExecuteNonQueryAsync();
-        }
     }
 }

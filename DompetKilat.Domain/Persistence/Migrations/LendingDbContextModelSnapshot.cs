@@ -414,6 +414,19 @@ namespace DompetKilat.Domain.Persistence.Migrations
                         .HasColumnType("xid")
                         .HasColumnName("xmin");
 
+                    b.ComplexCollection(typeof(List<Dictionary<string, object>>), "Histories", "DompetKilat.Domain.Loans.Loan.Histories#LoanRepayment", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<long>("PaymentAmount");
+
+                            b1.Property<DateTime>("TransactionTime");
+
+                            b1
+                                .ToJson("histories")
+                                .HasColumnType("jsonb");
+                        });
+
                     b.HasKey("Id")
                         .HasName("pk_loans");
 
@@ -1115,34 +1128,7 @@ namespace DompetKilat.Domain.Persistence.Migrations
                                 .HasConstraintName("fk_loan_references_loans_id");
                         });
 
-                    b.OwnsMany("DompetKilat.Domain.Loans.LoanRepayment", "Histories", b1 =>
-                        {
-                            b1.Property<long>("LoanId");
-
-                            b1.Property<int>("__synthesizedOrdinal")
-                                .ValueGeneratedOnAdd();
-
-                            b1.Property<long>("PaymentAmount");
-
-                            b1.Property<DateTime>("TransactionTime");
-
-                            b1.HasKey("LoanId", "__synthesizedOrdinal")
-                                .HasName("pk_loans");
-
-                            b1.ToTable("loans");
-
-                            b1
-                                .ToJson("histories")
-                                .HasColumnType("jsonb");
-
-                            b1.WithOwner()
-                                .HasForeignKey("LoanId")
-                                .HasConstraintName("fk_loans_loans_loan_id");
-                        });
-
                     b.Navigation("Borrower");
-
-                    b.Navigation("Histories");
 
                     b.Navigation("References")
                         .IsRequired();

@@ -1,0 +1,41 @@
+using DompetKilat.Domain.Persistence;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql;
+
+namespace DompetKilat.Tests.Infrastructure;
+
+/// <summary>
+/// A database of the test's own on the suite's PostgreSQL, dropped afterwards, so a test can run a
+/// migration up and down on data stored before it without touching anything shared.
+/// </summary>
+public sealed class ScratchDatabase(string adminConnectionString, string name, LendingDbContext db) : IAsyncDisposable
+{
+    public LendingDbContext Db { get; } = db;
+
+    /// <summary>A new database with the schema as it was right after <paramref name="migration"/>.</summary>
+    public static async Task<ScratchDatabase> AtAsync(DompetKilatApp system, string migration)
+    {
+        var product = await system.App.GetConnectionStringAsync("dompetkilat")
+            ?? throw new InvalidOperationException("No connection string for the product database.");
+        var name = $"scratch_{Guid.NewGuid():N}";
+        await AdminAsync(product, $"CREATE DATABASE {name}");
+        var scratch = new ScratchDatabase(product, name, await system.CreateDbContextAsync(name));
+        await scratch.Db.GetService<IMigrator>().MigrateAsync(migration);
+        return scratch;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Db.DisposeAsync();
+        await AdminAsync(adminConnectionString, $"DROP DATABASE {name} WITH (FORCE)");
+    }
+
+    private static async Task AdminAsync(string connectionString, string statement)
+    {
+        await using var admin = new NpgsqlConnection(connectionString);
+        await admin.OpenAsync();
+        await using var command = new NpgsqlCommand(statement, admin);
+        await command.ExecuteNonQueryAsync();
+    }
+}
