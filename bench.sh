@@ -501,7 +501,6 @@ for paced in "sustainable:$sustainable:s1" "half:$half:s2"; do
   mark_start
   since=$(sql "SELECT now()")
   BENCH_PACED=1 callbacks mixed "$tag" "$duration" "$rate"
-  wait_for_outbox
   row "callbacks @ $rate/s ($label)" "$rps" "$p50" "$p99" "$errors" $(apply_latency "$tag") - - "$(cores_since_mark)"
   notified+=("callbacks @ $rate/s: $(notify_latency "$since")")
 done

@@ -18,7 +18,7 @@ internal sealed class CallbackNotifications(IConfiguration configuration, IConne
         {
             await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(LoanCallbackConfiguration.NotificationChannel), (_, _) => Ring());
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             // The multiplexer keeps the subscription and makes it when Redis is reachable.
             logger.LogWarning(ex, "Redis is unreachable; new callbacks are found by the sweep until it is back");

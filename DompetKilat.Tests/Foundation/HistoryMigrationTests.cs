@@ -19,16 +19,13 @@ public sealed class HistoryMigrationTests(DompetKilatApp system)
     {
         await using var scratch = await ScratchDatabase.AtAsync(system, HistoriesOwnedAsEntities);
         var db = scratch.Db;
-        // As the earlier mapping wrote them; the borrower and product rows do not matter here.
-        await db.Database.OpenConnectionAsync();
-        await db.Database.ExecuteSqlAsync($"SET session_replication_role = replica");
+        // As the earlier mapping wrote them.
         var history = """[{"PaymentAmount": 250000, "TransactionTime": "2021-10-25T15:20:16.921Z"}]""";
-        await db.Database.ExecuteSqlAsync($"""
+        await scratch.StoreAsync($"""
             INSERT INTO loans (id, borrower_id, product_id, status, loan_code, plafons, amount, tenor, tenor_unit, contract_no, interest, created_at, updated_at, histories)
             VALUES (1, 1, 1, 3, 'L1', 1, 1, 1, 'DAY', 'C1', '1', now(), now(), NULL),
                    (2, 1, 1, 5, 'L2', 1, 1, 1, 'DAY', 'C2', '1', now(), now(), {history}::jsonb)
             """);
-        await db.Database.ExecuteSqlAsync($"RESET session_replication_role");
 
         await db.GetService<IMigrator>().MigrateAsync();
 

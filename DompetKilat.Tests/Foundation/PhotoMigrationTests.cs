@@ -1,4 +1,3 @@
-using DompetKilat.Domain.Persistence;
 using DompetKilat.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -23,7 +22,7 @@ public sealed class PhotoMigrationTests(DompetKilatApp system)
         var (db, migrator) = (scratch.Db, scratch.Db.GetService<IMigrator>());
         var ktp = system.Protector.Protect(TestPeople.SamplePhoto);
         var selfie = system.Protector.Protect("https://cdn.partner.example/selfie/1.jpg");
-        await StorePhotosAsync(db, ktp, selfie);
+        await StorePhotosAsync(scratch, ktp, selfie);
 
         await migrator.MigrateAsync();
 
@@ -41,7 +40,7 @@ public sealed class PhotoMigrationTests(DompetKilatApp system)
     {
         await using var scratch = await ScratchDatabase.AtAsync(system, PhotosStoredAsText);
         var (db, migrator) = (scratch.Db, scratch.Db.GetService<IMigrator>());
-        await StorePhotosAsync(db, TestPeople.SamplePhoto, system.Protector.Protect(TestPeople.SamplePhoto));
+        await StorePhotosAsync(scratch, TestPeople.SamplePhoto, system.Protector.Protect(TestPeople.SamplePhoto));
 
         var refused = await Assert.ThrowsAsync<PostgresException>(() => migrator.MigrateAsync());
 
@@ -50,12 +49,7 @@ public sealed class PhotoMigrationTests(DompetKilatApp system)
         Assert.Equal(TestPeople.SamplePhoto, stored);
     }
 
-    /// <summary>One borrower's photos, as the Api stored them before the migration; the borrower row itself does not matter here.</summary>
-    private static async Task StorePhotosAsync(LendingDbContext db, string ktp, string selfie)
-    {
-        await db.Database.OpenConnectionAsync();
-        await db.Database.ExecuteSqlAsync($"SET session_replication_role = replica");
-        await db.Database.ExecuteSqlAsync($"INSERT INTO borrower_documents (id, foto_ktp, foto_selfie) VALUES (1, {ktp}, {selfie})");
-        await db.Database.ExecuteSqlAsync($"RESET session_replication_role");
-    }
+    /// <summary>One borrower's photos, as the Api stored them before the migration.</summary>
+    private static Task StorePhotosAsync(ScratchDatabase scratch, string ktp, string selfie) =>
+        scratch.StoreAsync($"INSERT INTO borrower_documents (id, foto_ktp, foto_selfie) VALUES (1, {ktp}, {selfie})");
 }

@@ -1,4 +1,5 @@
 using DompetKilat.Domain.Persistence;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
@@ -23,6 +24,18 @@ public sealed class ScratchDatabase(string adminConnectionString, string name, L
         var scratch = new ScratchDatabase(product, name, await system.CreateDbContextAsync(name));
         await scratch.Db.GetService<IMigrator>().MigrateAsync(migration);
         return scratch;
+    }
+
+    /// <summary>
+    /// Stores rows as an earlier version wrote them, without the rows they refer to: the test is about
+    /// the stored values, so foreign keys are not checked for this statement.
+    /// </summary>
+    public async Task StoreAsync(FormattableString insert)
+    {
+        await Db.Database.OpenConnectionAsync();
+        await Db.Database.ExecuteSqlAsync($"SET session_replication_role = replica");
+        await Db.Database.ExecuteSqlAsync(insert);
+        await Db.Database.ExecuteSqlAsync($"RESET session_replication_role");
     }
 
     public async ValueTask DisposeAsync()
