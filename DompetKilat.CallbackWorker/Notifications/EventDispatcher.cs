@@ -32,9 +32,6 @@ internal sealed class EventDispatcher(
     private const int PerPartner = 32;
     private const int InFlightLimit = 128;
 
-    /// <summary>How many due loan heads one claim looks at, whatever the backlog.</summary>
-    private const int ScanLimit = 1000;
-
     /// <summary>Longer than any attempt can take (its timeout, plus connecting and recording).</summary>
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
 
@@ -102,11 +99,11 @@ internal sealed class EventDispatcher(
 
         await using var scope = scopeFactory.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LendingDbContext>();
-        // Candidates: each loan's oldest pending event that is due, of a partner that has a webhook
-        // and a secret and a free slot here, scanned in due order and only so far (a backlog never
-        // makes a claim slow, and a partner at its limit never fills the scan); then at most as
-        // many per partner as it has free slots. The outer lock skips what another replica is
-        // claiming, and rechecks due-ness against its committed claim.
+        // Candidates: each loan's oldest pending event, found by stepping through the loans that
+        // have pending events (one index probe per loan, however many events each has queued), kept
+        // if it is due, of a partner that has a webhook and a secret and a free slot here; the
+        // earliest due first, at most as many per partner as it has free slots. The outer lock skips
+        // what another replica is claiming, and rechecks due-ness against its committed claim.
         var events = await db.PartnerEvents.FromSql($"""
             UPDATE partner_events SET next_attempt_at = {leaseUntil}, attempts = attempts + 1
             WHERE id IN (
@@ -116,14 +113,20 @@ internal sealed class EventDispatcher(
                         SELECT head.id, head.partner_id, head.next_attempt_at,
                                row_number() OVER (PARTITION BY head.partner_id ORDER BY head.next_attempt_at, head.id) AS n
                         FROM (
-                            SELECT e.id, e.partner_id, e.next_attempt_at FROM partner_events e
+                            WITH RECURSIVE heads (loan_id, id) AS (
+                                (SELECT loan_id, id FROM partner_events WHERE state = 0 ORDER BY loan_id, id LIMIT 1)
+                                UNION ALL
+                                SELECT later.loan_id, later.id FROM heads h CROSS JOIN LATERAL (
+                                    SELECT loan_id, id FROM partner_events
+                                    WHERE state = 0 AND loan_id > h.loan_id
+                                    ORDER BY loan_id, id LIMIT 1) later
+                            )
+                            SELECT e.id, e.partner_id, e.next_attempt_at FROM heads h
+                            JOIN partner_events e ON e.id = h.id
                             JOIN partners p ON p.id = e.partner_id
-                            WHERE e.state = 0 AND e.next_attempt_at <= {now}
+                            WHERE e.next_attempt_at <= {now}
                               AND p.webhook_url IS NOT NULL AND p.webhook_secret IS NOT NULL AND p.disabled_at IS NULL
                               AND e.partner_id <> ALL({fullPartners})
-                              AND NOT EXISTS (SELECT 1 FROM partner_events b WHERE b.loan_id = e.loan_id AND b.state = 0 AND b.id < e.id)
-                            ORDER BY e.next_attempt_at
-                            LIMIT {ScanLimit}
                         ) head
                     ) due
                     LEFT JOIN unnest({busyPartners}::integer[], {busyCounts}::integer[]) AS busy(partner_id, n) ON busy.partner_id = due.partner_id

@@ -23,8 +23,9 @@ public sealed class PartnerEventConfiguration : IEntityTypeConfiguration<Partner
         builder.Property(e => e.State).HasConversion<short>();
 
         builder.HasIndex(e => e.EventId).IsUnique().HasDatabaseName(EventIdIndex);
-        // The dispatcher's queue: pending events by due time, and each loan's oldest pending one.
-        builder.HasIndex(e => e.NextAttemptAt).HasDatabaseName("ix_partner_events_due").HasFilter("state = 0");
+        // The dispatcher's queue: each loan's pending events, oldest first. Nothing indexes the due
+        // time, so a claim's lease (it moves only the due time and the attempt count) can update the
+        // row in place, without an entry in every index.
         builder.HasIndex(e => new { e.LoanId, e.Id }).HasDatabaseName("ix_partner_events_loan_pending").HasFilter("state = 0");
         // The admin list: a partner's events by state, newest first.
         builder.HasIndex(e => new { e.PartnerId, e.State, e.Id }).HasDatabaseName("ix_partner_events_partner_state");

@@ -523,10 +523,6 @@ namespace DompetKilat.Domain.Persistence.Migrations
                         .IsUnique()
                         .HasDatabaseName("ux_partner_events_event_id");
 
-                    b.HasIndex("NextAttemptAt")
-                        .HasDatabaseName("ix_partner_events_due")
-                        .HasFilter("state = 0");
-
                     b.HasIndex("LoanId", "Id")
                         .HasDatabaseName("ix_partner_events_loan_pending")
                         .HasFilter("state = 0");
