@@ -8,10 +8,12 @@ namespace DompetKilat.Api.Security;
 /// A caller's token bucket kept in Redis, so every Api replica draws on one budget. While Redis
 /// is unreachable each replica falls back to a bucket of its own with the same size: degraded (a
 /// caller may get one budget per replica), never unlimited and never refusing everyone.
-/// A replica takes tokens from Redis a few at a time (a twentieth of the burst, at most ten) and
-/// hands them out locally for up to a second: a round trip per request cost a partner route half
-/// its throughput in the benchmark. What a replica holds unused is at most that batch, so the
-/// shared budget is exceeded by no more than a batch per replica, and only for that second.
+/// A replica takes tokens from Redis a few at a time (a twentieth of the burst, at most a hundred)
+/// and hands them out locally for up to a second: a round trip per request cost a partner route
+/// half its throughput in the benchmark, and a refill every tenth request still stalled a busy
+/// partner's concurrent requests behind it. What a replica holds unused is at most that batch, so
+/// the shared budget is exceeded by no more than a twentieth of the burst per replica, and only for
+/// that second.
 /// One request at a time refills a replica's batch; the others wait for it and share what it
 /// took. Refilling side by side, each concurrent request took a whole batch from Redis and
 /// replaced the others' leftovers with its own, so a partner sending in parallel spent a batch per
@@ -38,7 +40,7 @@ internal sealed class SharedBudgetLimiter : RateLimiter
     public SharedBudgetLimiter(
         string partition, CallerRateLimits.Budget budget, IConnectionMultiplexer redis, SharedBudgetHealth health, TimeProvider clock)
     {
-        batch = Math.Clamp(budget.TokenLimit / 20, 1, 10);
+        batch = Math.Clamp(budget.TokenLimit / 20, 1, 100);
         shared = new RedisTokenBucketRateLimiter<string>($"dompetkilat:budget:{partition}", new RedisTokenBucketRateLimiterOptions
         {
             ConnectionMultiplexerFactory = () => redis,
