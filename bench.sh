@@ -527,8 +527,9 @@ row "LIMIT pg Api's registration" "$rps" "$p50" "$p99" "${errors:-0}" - - insert
 row "${profile_limit_row[@]}"
 
 # bench_documents is a copy of borrower_documents (uncompressed storage included) holding the hot
-# set's ids, so each update replaces photos of the Api's size, as an application does.
-photo_reps=$(($(stat -c %s "$run_dir/ktp.b64") / 32))
+# set's ids, so each update replaces photos of the size the Api stored for the bench's photos (their
+# base64 decoded and sealed), as an application does.
+photo_reps=$(($(sql "SELECT max(octet_length(foto_ktp)) FROM borrower_documents") / 32))
 sql "CREATE TABLE bench_documents (LIKE borrower_documents INCLUDING ALL);
      INSERT INTO bench_documents (id, foto_ktp, foto_selfie)
      SELECT g, convert_to(repeat(md5(g::text), $photo_reps), 'UTF8'), convert_to(repeat(md5(g::text), $photo_reps), 'UTF8')

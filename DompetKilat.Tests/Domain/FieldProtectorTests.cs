@@ -83,6 +83,56 @@ public sealed class FieldProtectorTests
         Assert.Equal("https://cdn.partner.example/ktp/1.jpg", protector.Unprotect(bytes));
     }
 
+    [Fact]
+    public void A_photo_in_canonical_base64_is_stored_decoded_and_reads_back_as_the_same_text()
+    {
+        var protector = Protector("2024", ("2024", OldKey));
+        var image = RandomNumberGenerator.GetBytes(1000);
+        var photo = Convert.ToBase64String(image);
+
+        var stored = protector.ProtectAsBytes(photo).ToArray();
+
+        Assert.StartsWith("enc:v2:2024:", Encoding.UTF8.GetString(stored));
+        Assert.Equal("enc:v2:2024:".Length + 12 + image.Length + 16, stored.Length);
+        Assert.Equal(photo, Protector("2025", ("2024", OldKey), ("2025", NewKey)).Unprotect(stored));
+
+        var relabelled = stored.ToArray();
+        relabelled[5] = (byte)'1';
+        Assert.ThrowsAny<CryptographicException>(() => protector.Unprotect(relabelled));
+        stored[^1] ^= 1;
+        Assert.ThrowsAny<CryptographicException>(() => protector.Unprotect(stored));
+    }
+
+    [Theory]
+    [InlineData("/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAAMCAgMCAgMD\r\n\r\nAwMEAwMEBQgFBQQEBQoHBwYIDAoMDAsKCwsNDhIQ")]
+    [InlineData("/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAAMCAgMCAgMD    AwMEAwMEBQgFBQQEBQoHBwYIDAoMDAsKCwsNDhIQ")]
+    [InlineData("/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAAMCAgMCAgMDAwMEAwMEBQgFBQQEBQoHBwYIDAoMDAsKCwsNDhJ=")]
+    [InlineData("/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAAMCAgMCAgMDAwMEAwMEBQgFBQQEBQoHBwYIDAoMDAsKCwsNDhIQDQ")]
+    [InlineData("https://cdn.partner.example/ktp/1.jpg")]
+    public void A_photo_that_decoding_would_change_is_stored_as_its_text(string photo)
+    {
+        var protector = Protector("2024", ("2024", OldKey));
+
+        var stored = protector.ProtectAsBytes(photo);
+
+        Assert.StartsWith("enc:v1:2024:", Encoding.UTF8.GetString(stored));
+        Assert.Equal(photo, protector.Unprotect(stored));
+    }
+
+    [Fact]
+    public void A_photo_stored_decoded_still_opens_once_converted_back_to_text()
+    {
+        // What rolling back the PhotosStoredAsBytes migration does to every stored photo, in SQL.
+        var protector = Protector("2024", ("2024", OldKey));
+        var photo = Convert.ToBase64String(RandomNumberGenerator.GetBytes(300));
+        var stored = protector.ProtectAsBytes(photo);
+        var headerLength = "enc:v2:2024:".Length;
+
+        var text = Encoding.UTF8.GetString(stored, 0, headerLength) + Convert.ToBase64String(stored, headerLength, stored.Length - headerLength);
+
+        Assert.Equal(photo, protector.Unprotect(text));
+    }
+
     private static FieldProtector Protector(string active, params (string Id, string Key)[] keys) =>
         new(new FieldEncryptionOptions { Keys = keys.ToDictionary(k => k.Id, k => k.Key), ActiveKey = active });
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DompetKilat.Tests.Infrastructure;
@@ -165,6 +166,27 @@ public sealed class LoanApplicationTests(DompetKilatApp system)
         var (_, profile) = await system.Api.GetJsonAsync($"/v1/borrower/{application["idNumber"]}");
         Assert.Equal("https://cdn.partner.example/ktp/second.jpg", profile["data"]!["fotoKtp"]!.GetValue<string>());
         Assert.Equal("https://cdn.partner.example/selfie/second.jpg", profile["data"]!["fotoSelfie"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_photo_in_base64_is_stored_as_its_bytes_and_the_profile_shows_it_exactly_as_sent()
+    {
+        var application = TestPeople.LoanApplication(await RegisteredBorrowerAsync());
+        var photo = Convert.ToBase64String([0xFF, 0xD8, 0xFF, 0xE0, .. RandomNumberGenerator.GetBytes(30_000)]);
+        application["fotoKtp"] = photo;
+
+        var (status, answer) = await system.Api.PostJsonAsync("/v1/loan/register", application.ToJsonString());
+
+        Assert.True(status == HttpStatusCode.OK, answer.ToJsonString());
+        var idNumber = application["idNumber"]!.GetValue<string>();
+        var (_, profile) = await system.Api.GetJsonAsync($"/v1/borrower/{idNumber}");
+        Assert.Equal(photo, profile["data"]!["fotoKtp"]!.GetValue<string>());
+        Assert.Equal(TestPeople.SamplePhoto, profile["data"]!["fotoSelfie"]!.GetValue<string>());
+        await using var db = await system.CreateDbContextAsync();
+        var storedBytes = await db.Database.SqlQuery<int>($"""
+            SELECT octet_length(d.foto_ktp) AS "Value" FROM borrower_documents d JOIN borrowers b ON b.id = d.id WHERE b.id_number = {idNumber}
+            """).SingleAsync();
+        Assert.InRange(storedBytes, 30_004, 30_004 + 100);
     }
 
     [Fact]
