@@ -14,7 +14,6 @@ namespace DompetKilat.Domain.Persistence;
 public abstract class DatabaseNotifications(string channel, IConfiguration configuration, ILogger logger) : BackgroundService
 {
     private static readonly TimeSpan ReconnectDelay = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan ListenSlice = TimeSpan.FromMilliseconds(500);
 
     protected abstract void OnNotification();
 
@@ -24,8 +23,10 @@ public abstract class DatabaseNotifications(string channel, IConfiguration confi
     {
         var connectionString = configuration.GetConnectionString(LendingDatabaseExtensions.ConnectionName)
             ?? throw new InvalidOperationException($"No connection string '{LendingDatabaseExtensions.ConnectionName}'.");
-        // Outside the pool: LISTEN binds to a session, and keepalives notice a dead server.
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, KeepAlive = 5 };
+        // Outside the pool: LISTEN binds to a session, and keepalives notice a dead server. A
+        // cancelled wait breaks the connection at once (CancellationTimeout -1) instead of asking
+        // the server to cancel a wait it is not running, so shutdown stays prompt.
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, KeepAlive = 5, CancellationTimeout = -1 };
 
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -40,11 +41,12 @@ public abstract class DatabaseNotifications(string channel, IConfiguration confi
                 }
 
                 OnListening();
-                // Short waits without the token: cancelling a wait on a LISTEN connection is slow,
-                // and shutdown must not outlast the orchestrator's patience.
-                while (!stoppingToken.IsCancellationRequested)
+                // One wait per notification, not waits of a fixed length: Npgsql ends a timed wait
+                // by throwing and catching inside, and the runtime counted ten exceptions a second
+                // per listener, which an operator reads as faults. Only the keepalives are left.
+                while (true)
                 {
-                    await connection.WaitAsync(ListenSlice, CancellationToken.None);
+                    await connection.WaitAsync(stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
