@@ -23,7 +23,8 @@ esac
 # Same concurrency for wrk, pgbench and redis-benchmark, so each ratio compares like with like.
 connections=16
 threads=2
-# Open-loop (paced) rows only: enough connections to send the asked rate whatever the latency.
+# Open-loop (paced) rows only: they ask for a rate, and the load generator must not cap it (16
+# connections at a 20 ms median carry about 800 a second, below the sustainable rate on a fast day).
 paced_connections=64
 if [ "$mode" = quick ]; then
   duration=3 warmup=1 hot=200 loans=200 backlog=2000 backlog_seconds=8 redis_requests=20000
@@ -502,8 +503,6 @@ for paced in "sustainable:$sustainable:s1" "half:$half:s2"; do
   callbacks mixed "w$tag" "$warmup" "$rate"
   mark_start
   since=$(sql "SELECT now()")
-  # Paced rows ask for a rate, so the load generator must not cap it: 16 connections at a 20 ms
-  # median carry about 800 a second, below the sustainable rate on a fast day.
   BENCH_PACED=1 connections=$paced_connections callbacks mixed "$tag" "$duration" "$rate"
   row "callbacks @ $rate/s ($label)" "$rps" "$p50" "$p99" "$errors" $(apply_latency "$tag") - - "$(cores_since_mark)"
   notified+=("callbacks @ $rate/s: $(notify_latency "$since")")
