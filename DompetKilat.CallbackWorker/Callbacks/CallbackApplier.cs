@@ -42,8 +42,12 @@ internal sealed class CallbackApplier(LendingDbContext db, CallbackMetrics metri
             SELECT id AS "Value" FROM loans WHERE id = {loanId} FOR NO KEY UPDATE SKIP LOCKED
             """).ToListAsync(cancellationToken);
 
-    /// <summary>Applies every pending callback of the given (locked) loans and saves; returns them.</summary>
-    public async Task<List<LoanCallback>> ApplyAsync(IReadOnlyList<long> loanIds, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies the oldest pending callbacks of the given (locked) loans, at most
+    /// <paramref name="maxCallbacks"/>, and saves; returns them. Taken in acceptance order across
+    /// the loans, so what is taken of each loan is always its oldest, and the rest wait for the next batch.
+    /// </summary>
+    public async Task<List<LoanCallback>> ApplyAsync(IReadOnlyList<long> loanIds, int maxCallbacks, CancellationToken cancellationToken)
     {
         var loans = await db.Loans.Where(l => loanIds.Contains(l.Id)).ToDictionaryAsync(l => l.Id, cancellationToken);
         var partners = await db.Loans.Where(l => loanIds.Contains(l.Id))
@@ -52,6 +56,7 @@ internal sealed class CallbackApplier(LendingDbContext db, CallbackMetrics metri
         var callbacks = await db.LoanCallbacks
             .Where(c => c.State == CallbackState.Pending && loanIds.Contains(c.LoanId))
             .OrderBy(c => c.Id)
+            .Take(maxCallbacks)
             .ToListAsync(cancellationToken);
 
         var now = clock.GetUtcNow().UtcDateTime;

@@ -23,6 +23,13 @@ internal sealed class CallbackProcessor(
     private const int BatchSize = 100;
 
     /// <summary>
+    /// Callbacks per transaction. A worker that fell behind finds many callbacks waiting on each
+    /// loan, each carrying the loan's whole payment history; without a bound a batch held all of
+    /// them at once, so a long enough outage would have grown it past any memory limit.
+    /// </summary>
+    private const int MaxCallbacksPerBatch = 250;
+
+    /// <summary>
     /// Batches applied side by side: while one waits on PostgreSQL's round trips another applies.
     /// Each claims loans the others have not locked, as another replica's would.
     /// </summary>
@@ -133,7 +140,7 @@ internal sealed class CallbackProcessor(
         List<LoanCallback> processed;
         try
         {
-            processed = await applier.ApplyAsync(locked, cancellationToken);
+            processed = await applier.ApplyAsync(locked, MaxCallbacksPerBatch, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

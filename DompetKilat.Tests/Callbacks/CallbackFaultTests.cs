@@ -30,6 +30,39 @@ public sealed class CallbackFaultTests(DompetKilatApp system)
     }
 
     [Fact]
+    public async Task A_loans_backlog_longer_than_one_batch_is_applied_in_several_once_each_and_in_order()
+    {
+        const int snapshots = 300; // more than the worker takes in one transaction
+        var loanCode = await system.ApprovedLoanAsync();
+        await system.StopAsync("callback-worker");
+        try
+        {
+            for (var pay = 0; pay < snapshots; pay++)
+            {
+                var (_, body) = await system.SendCallbackAsync(LoanJourney.Callback(loanCode, numberOfPay: pay));
+                Assert.Equal("00", body.Status());
+            }
+        }
+        finally
+        {
+            await system.StartAsync("callback-worker");
+        }
+
+        await system.WaitForLoanAsync(loanCode, l => l["numberOfPay"]!.GetValue<int>() == snapshots - 1);
+        await using var db = await system.CreateDbContextAsync();
+        var callbacks = await db.LoanCallbacks.AsNoTracking()
+            .Where(c => db.Loans.Any(l => l.Id == c.LoanId && l.LoanCode == loanCode))
+            .OrderBy(c => c.Id)
+            .ToListAsync();
+        Assert.Equal(snapshots, callbacks.Count);
+        // Sent in order, so one taken out of order would have been stale.
+        Assert.All(callbacks, c => Assert.Equal((CallbackState.Applied, 1), (c.State, c.Attempts)));
+        Assert.Equal(callbacks.Select(c => c.ProcessedAt).Order(), callbacks.Select(c => c.ProcessedAt));
+        // A batch stamps its callbacks with one time: the backlog was not held in memory at once.
+        Assert.True(callbacks.Select(c => c.ProcessedAt).Distinct().Count() > 1, "the whole backlog was applied in one transaction");
+    }
+
+    [Fact]
     public async Task With_Redis_down_callbacks_are_still_accepted_once_and_applied_and_health_says_degraded()
     {
         var loanCode = await system.ApprovedLoanAsync();
