@@ -49,11 +49,7 @@ public sealed class CallbackFaultTests(DompetKilatApp system)
         }
 
         await system.WaitForLoanAsync(loanCode, l => l["numberOfPay"]!.GetValue<int>() == snapshots - 1);
-        await using var db = await system.CreateDbContextAsync();
-        var callbacks = await db.LoanCallbacks.AsNoTracking()
-            .Where(c => db.Loans.Any(l => l.Id == c.LoanId && l.LoanCode == loanCode))
-            .OrderBy(c => c.Id)
-            .ToListAsync();
+        var callbacks = await CallbacksOfAsync([loanCode]);
         Assert.Equal(snapshots, callbacks.Count);
         // Sent in order, so one taken out of order would have been stale.
         Assert.All(callbacks, c => Assert.Equal((CallbackState.Applied, 1), (c.State, c.Attempts)));
@@ -145,11 +141,7 @@ public sealed class CallbackFaultTests(DompetKilatApp system)
                 await system.WaitForLoanAsync(loanCode, l => l["numberOfPay"]!.GetValue<int>() == snapshotsPerLoan - 1);
             }
 
-            await using var db = await system.CreateDbContextAsync();
-            var callbacks = await db.LoanCallbacks.AsNoTracking()
-                .Where(c => db.Loans.Any(l => l.Id == c.LoanId && loanCodes.Contains(l.LoanCode)))
-                .OrderBy(c => c.Id)
-                .ToListAsync();
+            var callbacks = await CallbacksOfAsync(loanCodes);
             Assert.Equal(loans * snapshotsPerLoan, callbacks.Count);
             // Sent in order, so a reorder would have left an older snapshot applied after a newer one: stale.
             Assert.All(callbacks, c => Assert.Equal((CallbackState.Applied, 1), (c.State, c.Attempts)));
@@ -237,5 +229,15 @@ public sealed class CallbackFaultTests(DompetKilatApp system)
         using var response = await system.Api.GetAsync("/v1/admin/callbacks/parked");
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    /// <summary>Every stored callback of these loans, in the order they were accepted.</summary>
+    private async Task<List<LoanCallback>> CallbacksOfAsync(IReadOnlyCollection<string> loanCodes)
+    {
+        await using var db = await system.CreateDbContextAsync();
+        return await db.LoanCallbacks.AsNoTracking()
+            .Where(c => db.Loans.Any(l => l.Id == c.LoanId && loanCodes.Contains(l.LoanCode)))
+            .OrderBy(c => c.Id)
+            .ToListAsync();
     }
 }
