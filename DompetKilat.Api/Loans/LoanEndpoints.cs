@@ -10,6 +10,7 @@ using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace DompetKilat.Api.Loans;
 
@@ -69,12 +70,22 @@ public static class LoanEndpoints
 
         var now = services.Clock.GetUtcNow().UtcDateTime;
         CompleteProfile(borrower, request, now);
-        ReplaceDocuments(services.Db, borrower, found.HasDocuments, request);
+        var documents = ReplaceDocuments(services.Db, borrower, found.HasDocuments, request);
         var loan = NewLoan(borrower, productId, request, now);
         await services.Db.Loans.AddAsync(loan, cancellationToken);
         borrower.LatestLoan = loan;
         services.Audit.SaveWith(services.Db, borrower, loan);
-        await services.Db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await services.Db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: BorrowerDocumentsConfiguration.PrimaryKey })
+        {
+            // Another first application of this borrower stored its photos while this one was under
+            // way; nothing of this one was saved, and its photos replace those as a later one's would.
+            services.Db.Entry(documents).State = EntityState.Modified;
+            await services.Db.SaveChangesAsync(cancellationToken);
+        }
 
         return ContractResults.Success(LoanEntity.From(loan));
     }
@@ -129,7 +140,7 @@ public static class LoanEndpoints
     }
 
     /// <summary>The application's photos replace the previous ones, which are overwritten unread.</summary>
-    private static void ReplaceDocuments(LendingDbContext db, Borrower borrower, bool hasDocuments, RegisterLoanRequest r)
+    private static BorrowerDocuments ReplaceDocuments(LendingDbContext db, Borrower borrower, bool hasDocuments, RegisterLoanRequest r)
     {
         var documents = new BorrowerDocuments { Id = borrower.Id, FotoKtp = r.FotoKtp!, FotoSelfie = r.FotoSelfie! };
         if (hasDocuments)
@@ -140,6 +151,8 @@ public static class LoanEndpoints
         {
             db.Add(documents);
         }
+
+        return documents;
     }
 
     private static Loan NewLoan(Borrower borrower, int productId, RegisterLoanRequest r, DateTime now)

@@ -50,11 +50,15 @@ internal sealed class BorrowerConfiguration : IEntityTypeConfiguration<Borrower>
     }
 }
 
-internal sealed class BorrowerDocumentsConfiguration : IEntityTypeConfiguration<BorrowerDocuments>
+public sealed class BorrowerDocumentsConfiguration : IEntityTypeConfiguration<BorrowerDocuments>
 {
+    /// <summary>One set of photos per borrower: a second insert of a borrower's photos violates it.</summary>
+    public const string PrimaryKey = "pk_borrower_documents";
+
     public void Configure(EntityTypeBuilder<BorrowerDocuments> builder)
     {
         builder.ToTable("borrower_documents");
+        builder.HasKey(d => d.Id).HasName(PrimaryKey);
         builder.Property(d => d.Id).ValueGeneratedNever();
     }
 }

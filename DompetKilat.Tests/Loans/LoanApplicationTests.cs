@@ -169,6 +169,22 @@ public sealed class LoanApplicationTests(DompetKilatApp system)
     }
 
     [Fact]
+    public async Task Simultaneous_first_applications_of_one_borrower_each_create_a_loan()
+    {
+        var application = TestPeople.LoanApplication(await RegisteredBorrowerAsync()).ToJsonString();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8)
+            .Select(_ => system.Api.PostJsonAsync("/v1/loan/register", application)));
+
+        Assert.All(results, r => Assert.True(r.Status == HttpStatusCode.OK, r.Body.ToJsonString()));
+        var idNumber = JsonNode.Parse(application)!["idNumber"]!.GetValue<string>();
+        await using var db = await system.CreateDbContextAsync();
+        var borrower = await db.Borrowers.AsNoTracking().Include(b => b.Documents).SingleAsync(b => b.IdNumber == idNumber);
+        Assert.Equal(8, await db.Loans.CountAsync(l => l.BorrowerId == borrower.Id));
+        Assert.Equal(TestPeople.SamplePhoto, borrower.Documents!.FotoKtp);
+    }
+
+    [Fact]
     public async Task A_photo_in_base64_is_stored_as_its_bytes_and_the_profile_shows_it_exactly_as_sent()
     {
         var application = TestPeople.LoanApplication(await RegisteredBorrowerAsync());
