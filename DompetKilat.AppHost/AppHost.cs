@@ -15,8 +15,7 @@ var (database, redis) = builder.AddDataStores();
 var migrations = builder.AddProject<Projects.DompetKilat_MigrationService>("migrations")
     .WithReference(database, LendingDatabase.ConnectionName)
     .WaitFor(database)
-    .WithEnvironment("Encryption__Keys__primary", fieldEncryptionKey)
-    .WithEnvironment("Encryption__ActiveKey", "primary");
+    .WithFieldEncryptionKey(fieldEncryptionKey);
 
 // Development's stand-in for a partner: LOCAL's notifications go to it, and it verifies and logs
 // them. A published model has no partners built in, so no sandbox either.
@@ -37,8 +36,7 @@ var api = builder.AddProject<Projects.DompetKilat_Api>("api")
     .WaitFor(redis)
     .WaitForCompletion(migrations)
     .WithEnvironment("Admin__ApiKey", adminApiKey)
-    .WithEnvironment("Encryption__Keys__primary", fieldEncryptionKey)
-    .WithEnvironment("Encryption__ActiveKey", "primary")
+    .WithFieldEncryptionKey(fieldEncryptionKey)
     .WithHttpHealthCheck("/health")
     .WithApiReferenceLinks()
     .WithRequeueParkedCallbacksCommand(adminApiKey)
@@ -68,8 +66,7 @@ builder.AddProject<Projects.DompetKilat_CallbackWorker>("callback-worker")
     .WithReference(redis)
     .WaitFor(redis)
     .WaitForCompletion(migrations)
-    .WithEnvironment("Encryption__Keys__primary", fieldEncryptionKey)
-    .WithEnvironment("Encryption__ActiveKey", "primary")
+    .WithFieldEncryptionKey(fieldEncryptionKey)
     .WithHttpHealthCheck("/health")
     .WithReplicas(builder.Configuration.GetValue("Replicas:Worker", 1))
     .WithTraceSampling(builder.Configuration);
