@@ -44,20 +44,36 @@ internal sealed class CallbackApplier(LendingDbContext db, CallbackMetrics metri
 
     /// <summary>
     /// Applies the oldest pending callbacks of the given (locked) loans, at most
-    /// <paramref name="maxCallbacks"/>, and saves; returns them. Taken in acceptance order across
+    /// <paramref name="maxCallbacks"/> and no more once their payloads reach
+    /// <paramref name="maxPayloadChars"/>, and saves; returns them. Taken in acceptance order across
     /// the loans, so what is taken of each loan is always its oldest, and the rest wait for the next batch.
     /// </summary>
-    public async Task<List<LoanCallback>> ApplyAsync(IReadOnlyList<long> loanIds, int maxCallbacks, CancellationToken cancellationToken)
+    public async Task<List<LoanCallback>> ApplyAsync(IReadOnlyList<long> loanIds, int maxCallbacks, long maxPayloadChars, CancellationToken cancellationToken)
     {
-        var loans = await db.Loans.Where(l => loanIds.Contains(l.Id)).ToDictionaryAsync(l => l.Id, cancellationToken);
-        var partners = await db.Loans.Where(l => loanIds.Contains(l.Id))
-            .Select(l => new { l.Id, l.Borrower!.PartnerId }).ToDictionaryAsync(l => l.Id, l => l.PartnerId, cancellationToken);
-        var reachable = await LoanEvents.ReachablePartnersAsync(db, partners.Values, cancellationToken);
-        var callbacks = await db.LoanCallbacks
+        var callbacks = new List<LoanCallback>();
+        var payloadChars = 0L;
+        await foreach (var callback in db.LoanCallbacks
             .Where(c => c.State == CallbackState.Pending && loanIds.Contains(c.LoanId))
             .OrderBy(c => c.Id)
             .Take(maxCallbacks)
-            .ToListAsync(cancellationToken);
+            .AsAsyncEnumerable()
+            .WithCancellation(cancellationToken))
+        {
+            callbacks.Add(callback);
+            payloadChars += callback.Payload.Length;
+            if (payloadChars >= maxPayloadChars)
+            {
+                break;
+            }
+        }
+
+        // Each loan carries its whole payment history too, so only the loans this batch took
+        // callbacks of are loaded; the others stay locked until the commit and wait for the next.
+        var applying = callbacks.Select(c => c.LoanId).Distinct().ToList();
+        var loans = await db.Loans.Where(l => applying.Contains(l.Id)).ToDictionaryAsync(l => l.Id, cancellationToken);
+        var partners = await db.Loans.Where(l => applying.Contains(l.Id))
+            .Select(l => new { l.Id, l.Borrower!.PartnerId }).ToDictionaryAsync(l => l.Id, l => l.PartnerId, cancellationToken);
+        var reachable = await LoanEvents.ReachablePartnersAsync(db, partners.Values, cancellationToken);
 
         var now = clock.GetUtcNow().UtcDateTime;
         foreach (var callback in callbacks)

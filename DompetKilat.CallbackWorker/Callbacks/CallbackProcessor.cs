@@ -30,6 +30,14 @@ internal sealed class CallbackProcessor(
     private const int MaxCallbacksPerBatch = 250;
 
     /// <summary>
+    /// And the characters of their payloads: 250 callbacks of the largest size the contract allows
+    /// (256 KiB) would hold more than 100 MB as text alone, and a worker killed for its memory would
+    /// restart into the same batch. Ordinary callbacks never reach this; a batch always takes its
+    /// oldest callback, however large.
+    /// </summary>
+    private const int MaxPayloadCharsPerBatch = 4 * 1024 * 1024;
+
+    /// <summary>
     /// Batches applied side by side: while one waits on PostgreSQL's round trips another applies.
     /// Each claims loans the others have not locked, as another replica's would.
     /// </summary>
@@ -140,7 +148,7 @@ internal sealed class CallbackProcessor(
         List<LoanCallback> processed;
         try
         {
-            processed = await applier.ApplyAsync(locked, MaxCallbacksPerBatch, cancellationToken);
+            processed = await applier.ApplyAsync(locked, MaxCallbacksPerBatch, MaxPayloadCharsPerBatch, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

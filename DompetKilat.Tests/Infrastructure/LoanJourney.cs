@@ -54,7 +54,8 @@ public static class LoanJourney
             ? null
             : new JsonArray([.. Enumerable.Range(1, numberOfPay).Select(i => (JsonNode)new JsonObject
             {
-                ["transactionTime"] = new DateTime(2021, 10, 25, 15, 20, 16, 921, DateTimeKind.Utc).AddDays(i - 1).ToString("yyyy-MM-ddTHH:mm:ss.fffZ"),
+                // An hour apart, so the longest history the body limit allows still lies in the past.
+                ["transactionTime"] = new DateTime(2021, 10, 25, 15, 20, 16, 921, DateTimeKind.Utc).AddHours(i - 1).ToString("yyyy-MM-ddTHH:mm:ss.fffZ"),
                 ["paymentAmount"] = 250000,
             })]),
     };
