@@ -70,9 +70,10 @@ internal sealed class CallbackApplier(LendingDbContext db, CallbackMetrics metri
         // Each loan carries its whole payment history too, so only the loans this batch took
         // callbacks of are loaded; the others stay locked until the commit and wait for the next.
         var applying = callbacks.Select(c => c.LoanId).Distinct().ToList();
-        var loans = await db.Loans.Where(l => applying.Contains(l.Id)).ToDictionaryAsync(l => l.Id, cancellationToken);
-        var partners = await db.Loans.Where(l => applying.Contains(l.Id))
-            .Select(l => new { l.Id, l.Borrower!.PartnerId }).ToDictionaryAsync(l => l.Id, l => l.PartnerId, cancellationToken);
+        var loaded = await db.Loans.Where(l => applying.Contains(l.Id))
+            .Select(l => new { Loan = l, l.Borrower!.PartnerId }).ToListAsync(cancellationToken);
+        var loans = loaded.ToDictionary(l => l.Loan.Id, l => l.Loan);
+        var partners = loaded.ToDictionary(l => l.Loan.Id, l => l.PartnerId);
         var reachable = await LoanEvents.ReachablePartnersAsync(db, partners.Values, cancellationToken);
 
         var now = clock.GetUtcNow().UtcDateTime;
