@@ -11,10 +11,12 @@ var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOpt
 var adminApiKey = builder.AddParameter("admin-api-key", secret: true);
 var fieldEncryptionKey = builder.AddParameter("field-encryption-key", secret: true);
 var (database, redis) = builder.AddDataStores();
+var serviceLoginPassword = builder.AddServiceLoginPassword();
 
 var migrations = builder.AddProject<Projects.DompetKilat_MigrationService>("migrations")
     .WithReference(database, LendingDatabase.ConnectionName)
     .WaitFor(database)
+    .CreatesServiceLogin(serviceLoginPassword)
     .WithFieldEncryptionKey(fieldEncryptionKey);
 
 // Development's stand-in for a partner: LOCAL's notifications go to it, and it verifies and logs
@@ -31,7 +33,7 @@ if (builder.ExecutionContext.IsRunMode)
 }
 
 var api = builder.AddProject<Projects.DompetKilat_Api>("api")
-    .WithReference(database, LendingDatabase.ConnectionName)
+    .WithServiceDatabase(database, serviceLoginPassword)
     .WithReference(redis)
     .WaitFor(redis)
     .WaitForCompletion(migrations)
@@ -62,7 +64,7 @@ foreach (var setting in ConfigurationExtensions.AsEnumerable(builder.Configurati
 }
 
 builder.AddProject<Projects.DompetKilat_CallbackWorker>("callback-worker")
-    .WithReference(database, LendingDatabase.ConnectionName)
+    .WithServiceDatabase(database, serviceLoginPassword)
     .WithReference(redis)
     .WaitFor(redis)
     .WaitForCompletion(migrations)

@@ -73,12 +73,60 @@ internal sealed class DatabaseMigrator(
         // Retries ride out the seconds in which PostgreSQL accepts connections but still recovers.
         var strategy = db.Database.CreateExecutionStrategy();
         await strategy.ExecuteAsync(() => db.Database.MigrateAsync(stoppingToken));
+        if (configuration["ServiceLogin:Name"] is { Length: > 0 } login)
+        {
+            await EnsureServiceLoginAsync(db, login, configuration["ServiceLogin:Password"], stoppingToken);
+        }
+
         if (environment.IsDevelopment())
         {
             await EnsureLocalPartnerAsync(db, stoppingToken);
         }
 
         logger.LogInformation("Database schema is up to date");
+    }
+
+    /// <summary>
+    /// The login the Api and the worker connect with: a member of the service role and of nothing
+    /// else, so it can append to the audit trail but never change it, not even after
+    /// <c>RESET ROLE</c>, and cannot take the owner's role. Where the deployment creates the login
+    /// itself (docs/deploy.md) this only checks it; here, with a password given, it is created or
+    /// its password set, which needs CREATEROLE (the AppHost's migrations run as the superuser).
+    /// </summary>
+    private async Task EnsureServiceLoginAsync(LendingDbContext db, string login, string? password, CancellationToken cancellationToken)
+    {
+        if (password is { Length: > 0 })
+        {
+            var exists = await db.Database.SqlQuery<bool>($"SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = {login}) AS \"Value\"")
+                .SingleAsync(cancellationToken);
+            var verb = exists ? "ALTER" : "CREATE";
+            await ExecuteFormattedAsync(db, $"{verb} ROLE %I WITH LOGIN INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD %L",
+                [login, password], cancellationToken);
+            await ExecuteFormattedAsync(db, $"GRANT {LendingDatabaseExtensions.ServiceRole} TO %I", [login], cancellationToken);
+        }
+
+        var owner = await db.Database.SqlQuery<string>($"SELECT tableowner::text AS \"Value\" FROM pg_tables WHERE schemaname = 'public' AND tablename = 'audit_events'")
+            .SingleAsync(cancellationToken);
+        var unsafeLogin = await db.Database.SqlQuery<bool>($"""
+            SELECT r.rolsuper OR pg_has_role(r.oid, {owner}::name, 'MEMBER') OR NOT pg_has_role(r.oid, {LendingDatabaseExtensions.ServiceRole}::name, 'MEMBER') AS "Value"
+            FROM pg_roles r WHERE r.rolname = {login}
+            """).SingleAsync(cancellationToken);
+        if (unsafeLogin)
+        {
+            throw new InvalidOperationException(
+                $"The services' login {login} must be a member of {LendingDatabaseExtensions.ServiceRole}, and neither a superuser nor a member of the schema's owner {owner}.");
+        }
+
+        logger.LogInformation("The services connect as {Login}, which may append to the audit trail but not change it", login);
+    }
+
+    /// <summary>Role statements take no parameters: PostgreSQL's format() quotes the names and the password instead.</summary>
+    private static async Task ExecuteFormattedAsync(LendingDbContext db, string template, string[] arguments, CancellationToken cancellationToken)
+    {
+        var statement = arguments.Length == 1
+            ? await db.Database.SqlQuery<string>($"SELECT format({template}, {arguments[0]}) AS \"Value\"").SingleAsync(cancellationToken)
+            : await db.Database.SqlQuery<string>($"SELECT format({template}, {arguments[0]}, {arguments[1]}) AS \"Value\"").SingleAsync(cancellationToken);
+        await db.Database.ExecuteSqlRawAsync(statement, cancellationToken);
     }
 
     /// <summary>

@@ -83,6 +83,10 @@ public static class Extensions
 
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        // A check that is not healthy is a state the dashboard shows, not a fault: a replica starting
+        // up is not ready for its first seconds by design. The health service would log each such
+        // probe as an error; whatever is really wrong is logged by the component that knows it.
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", LogLevel.Critical);
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
 

@@ -1,5 +1,6 @@
 using DompetKilat.Api.Audit;
 using DompetKilat.Api.Contract;
+using DompetKilat.Api.Partners;
 using DompetKilat.Domain.Notifications;
 using DompetKilat.Domain.Partners;
 using DompetKilat.Domain.Persistence;
@@ -21,6 +22,7 @@ public static class AdminPartnerEndpoints
 
         partners.MapPost("/", RegisterPartner)
             .WithName("RegisterPartner")
+            .ChangesPartnerRegistry()
             .WithSummary("Register a partner; its apiKey and webhookSecret are in this answer only");
 
         partners.MapGet("/", ListPartners)
@@ -33,16 +35,19 @@ public static class AdminPartnerEndpoints
 
         partners.MapPut("/{partnerCode}", UpdatePartner)
             .WithName("UpdatePartner")
+            .ChangesPartnerRegistry()
             .WithSummary("Replace a partner's name, allowList, productCodes, webhookUrl and keyless")
             .WithDescription("A webhookUrl set here receives the events of changes from now on; events recorded while the partner had " +
                 "none stay undeliverable until redelivered. Without a webhookUrl, the partner's events waiting for delivery become undeliverable.");
 
         partners.MapPost("/{partnerCode}/keys", RotatePartnerKeys)
             .WithName("RotatePartnerKeys")
+            .ChangesPartnerRegistry()
             .WithSummary("Issue a new apiKey (and webhookSecret); the previous ones work 24 hours more, or stop at once with revokePrevious");
 
         partners.MapPost("/{partnerCode}/disable", DisablePartner)
             .WithName("DisablePartner")
+            .ChangesPartnerRegistry()
             .WithSummary("From now on the partner's calls are refused (05, HTTP 403); its data stays");
 
         return app;

@@ -38,6 +38,7 @@ public sealed class AuditRecord
         {
             OccurredAt = open.OccurredAt, Actor = open.Actor, PartnerId = open.PartnerId, Action = open.Action,
             Outcome = ContractStatus.Success, TraceId = open.TraceId, Subject = subject ?? open.Subject,
+            SourceAddress = open.SourceAddress, KeyId = open.KeyId,
             Borrower = borrower, BorrowerId = borrower?.Id ?? loan?.BorrowerId,
             Loan = loan, LoanId = loan?.Id,
         };
@@ -51,17 +52,23 @@ public sealed class AuditRecord
     internal void Begin(HttpContext context, DateTime now)
     {
         var partner = context.Features.Get<CallingPartner>();
-        var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "";
-        entry = new AuditEvent
-        {
-            OccurredAt = now,
-            Actor = partner?.Code ?? AuditEvent.BackOffice,
-            PartnerId = partner?.Id,
-            Action = $"{context.Request.Method} {route}",
-            Outcome = ContractStatus.Unavailable,
-            TraceId = Activity.Current?.TraceId.ToHexString(),
-        };
+        entry = Of(context, now, partner?.Code ?? AuditEvent.BackOffice, partner?.Id, partner?.KeyId, ContractStatus.Unavailable);
     }
+
+    /// <summary>An entry of a call to the route <paramref name="context"/> reached, as the caller was seen.</summary>
+    internal static AuditEvent Of(HttpContext context, DateTime now, string actor, int? partnerId, long? keyId, string outcome) => new()
+    {
+        OccurredAt = now,
+        Actor = actor,
+        PartnerId = partnerId,
+        KeyId = keyId,
+        Action = $"{context.Request.Method} {(context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText}",
+        Outcome = outcome,
+        TraceId = Activity.Current?.TraceId.ToHexString(),
+        SourceAddress = context.Connection.RemoteIpAddress is { IsIPv4MappedToIPv6: true } mapped
+            ? mapped.MapToIPv4().ToString()
+            : context.Connection.RemoteIpAddress?.ToString(),
+    };
 
     /// <summary>The entry still to append, or null when it already committed with the change it records.</summary>
     internal AuditEvent? Complete(string outcome)
@@ -87,7 +94,10 @@ public sealed class AuditRecord
     private AuditEvent Open() => entry ?? throw new InvalidOperationException("The route is not audited.");
 }
 
-/// <summary>Audits every call of the routes it is on, whatever the answer, once the caller is known.</summary>
+/// <summary>
+/// Audits every call of the routes it is on, whatever the answer, once the caller is known, and
+/// holds the answer until its entry is durable: what the trail could not record is answered 99.
+/// </summary>
 internal sealed class AuditFilter(AuditRecord record, AuditTrail trail, TimeProvider clock) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -104,26 +114,26 @@ internal sealed class AuditFilter(AuditRecord record, AuditTrail trail, TimeProv
             // A fault (the contract's handler answers 99) is recorded too, then left to that handler.
             if (record.Complete(ContractStatus.Unavailable) is { } failed)
             {
-                await trail.AppendAsync(failed, CancellationToken.None);
+                await trail.AppendAsync(failed, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
 
             throw;
         }
 
-        if (record.Complete(OutcomeOf(result)) is { } entry)
+        if (record.Complete(ContractOutcome.Of(result)) is { } entry)
         {
-            await trail.AppendAsync(entry, http.RequestAborted);
+            try
+            {
+                await trail.AppendAsync(entry, http.RequestAborted);
+            }
+            catch (AuditUnavailableException)
+            {
+                return ContractResults.Failure(ContractStatus.Unavailable, StatusCodes.Status503ServiceUnavailable, "service temporarily unavailable");
+            }
         }
 
         return result;
     }
-
-    private static string OutcomeOf(object? result) => result switch
-    {
-        INestedHttpResult nested => OutcomeOf(nested.Result),
-        IValueHttpResult { Value: IContractResponse response } => response.Status,
-        _ => ContractStatus.Unavailable,
-    };
 }
 
 public static class AuditEndpointExtensions

@@ -1,62 +1,71 @@
 using System.Threading.Channels;
 using DompetKilat.Domain.Audit;
 using DompetKilat.Domain.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace DompetKilat.Api.Audit;
 
 /// <summary>
-/// Audit entries of reads (and refused writes, which change nothing), appended in batches off the
-/// request path, so a profile read costs no extra round trip. Bounded: when the database falls
-/// behind, requests wait for room rather than entries being dropped. An entry still queued when
-/// the process crashes is lost; a change's own entry never is, because it commits with the change.
+/// Audit entries of reads and refusals, committed together: every entry waits in a queue, writers
+/// take whatever has gathered and commit it in one statement, and each caller is released when
+/// the batch holding its entry is durable (API-CONTRACT §8: an answer carrying personal data
+/// leaves only once its entry is). So a read costs a share of one commit, not one of its own,
+/// and a replica killed at any moment has answered nothing its trail does not hold. A change's
+/// own entry does not come here: it commits with the change.
 /// </summary>
 public sealed class AuditTrail
 {
-    private readonly Channel<AuditEvent> queue = Channel.CreateBounded<AuditEvent>(
-        new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly Channel<PendingEntry> queue = Channel.CreateBounded<PendingEntry>(
+        new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.Wait });
 
-    internal ChannelReader<AuditEvent> Pending => queue.Reader;
+    internal ChannelReader<PendingEntry> Pending => queue.Reader;
 
-    public ValueTask AppendAsync(AuditEvent entry, CancellationToken cancellationToken) =>
-        queue.Writer.TryWrite(entry) ? ValueTask.CompletedTask : queue.Writer.WriteAsync(entry, cancellationToken);
+    /// <summary>Completes once <paramref name="entry"/> is committed; throws <see cref="AuditUnavailableException"/> when it could not be.</summary>
+    public async Task AppendAsync(AuditEvent entry, CancellationToken cancellationToken)
+    {
+        var pending = new PendingEntry(entry);
+        if (!queue.Writer.TryWrite(pending))
+        {
+            await queue.Writer.WriteAsync(pending, cancellationToken);
+        }
+
+        await pending.Durable.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Records a refusal (05, 07) before it is answered. A refusal carries no personal data, so
+    /// one the trail cannot take is still answered; the writer has logged the fault.
+    /// </summary>
+    public async Task RecordRefusalAsync(AuditEvent entry) =>
+        await AppendAsync(entry, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
     internal void Close() => queue.Writer.TryComplete();
 }
 
-/// <summary>Drains the audit queue into PostgreSQL, a batch per insert, and flushes what is left on shutdown.</summary>
+internal sealed class PendingEntry(AuditEvent entry)
+{
+    public AuditEvent Entry { get; } = entry;
+
+    public TaskCompletionSource Durable { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+/// <summary>The trail could not take an entry, so what it records must not be answered.</summary>
+public sealed class AuditUnavailableException(string message, Exception innerException) : Exception(message, innerException);
+
+/// <summary>
+/// Commits queued entries in batches. Two writers, so one batch gathers while the other commits:
+/// under load each commit carries every entry that arrived during the previous one, and when idle
+/// an entry is written the moment it arrives.
+/// </summary>
 internal sealed class AuditTrailWriter(AuditTrail trail, IServiceScopeFactory scopes, ILogger<AuditTrailWriter> logger) : BackgroundService
 {
     private const int BatchSize = 500;
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+    private const int Writers = 2;
 
-    /// <summary>
-    /// How long the first entry of a batch waits for company. Written as soon as it arrived, each
-    /// insert carried a handful of reads and cost a transaction and a WAL flush of its own: under
-    /// load PostgreSQL spent more on the reads' audit entries than on the reads.
-    /// </summary>
-    private static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(50);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var batch = new List<AuditEvent>(BatchSize);
-        // The loop ends when the queue is closed and empty, not on the stopping token, so shutdown flushes.
-        while (await trail.Pending.WaitToReadAsync(CancellationToken.None))
-        {
-            // While shutting down, what is queued is written at once.
-            if (trail.Pending.Count < BatchSize && !stoppingToken.IsCancellationRequested)
-            {
-                await Task.Delay(Gather, CancellationToken.None);
-            }
-
-            while (batch.Count < BatchSize && trail.Pending.TryRead(out var entry))
-            {
-                batch.Add(entry);
-            }
-
-            await WriteAsync(batch, stoppingToken);
-            batch.Clear();
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoopAsync, CancellationToken.None)));
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -64,56 +73,110 @@ internal sealed class AuditTrailWriter(AuditTrail trail, IServiceScopeFactory sc
         await base.StopAsync(cancellationToken);
     }
 
-    private async Task WriteAsync(List<AuditEvent> batch, CancellationToken stoppingToken)
+    // The loop ends when the queue is closed and empty, not on the stopping token, so shutdown writes what is queued.
+    private async Task WriteLoopAsync()
     {
-        while (true)
+        var batch = new List<PendingEntry>(BatchSize);
+        while (await trail.Pending.WaitToReadAsync(CancellationToken.None))
         {
-            try
+            while (batch.Count < BatchSize && trail.Pending.TryRead(out var entry))
             {
-                await using var scope = scopes.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<LendingDbContext>();
-                db.AuditEvents.AddRange(batch);
-                await db.SaveChangesAsync(CancellationToken.None);
-                return;
+                batch.Add(entry);
             }
-            catch (Microsoft.EntityFrameworkCore.DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException refusal && IsPermanent(refusal))
+
+            if (batch.Count > 0)
             {
-                if (batch.Count == 1)
-                {
-                    AuditLog.SetAside(logger, ex, batch[0].Actor, batch[0].Action, refusal.SqlState);
-                    return;
-                }
-
-                // One entry PostgreSQL will never take must not hold back the others: each goes alone.
-                foreach (var entry in batch)
-                {
-                    await WriteAsync([entry], stoppingToken);
-                }
-
-                return;
-            }
-            catch (Exception ex) when (ex is Microsoft.EntityFrameworkCore.DbUpdateException or Npgsql.NpgsqlException or InvalidOperationException)
-            {
-                if (stoppingToken.IsCancellationRequested)
-                {
-                    logger.LogError(ex, "Shutting down with {Count} audit entries of reads unwritten", batch.Count);
-                    return;
-                }
-
-                logger.LogWarning(ex, "Could not append {Count} audit entries; retrying", batch.Count);
-                await Task.Delay(RetryDelay, CancellationToken.None);
+                await WriteAsync(batch);
+                batch.Clear();
             }
         }
     }
 
+    private async Task WriteAsync(List<PendingEntry> batch)
+    {
+        try
+        {
+            await CopyAsync(batch);
+            batch.ForEach(p => p.Durable.TrySetResult());
+        }
+        catch (PostgresException refusal) when (IsPermanent(refusal) && batch.Count > 1)
+        {
+            // One entry PostgreSQL will never take must not fail the others: each goes alone.
+            foreach (var entry in batch)
+            {
+                await WriteAsync([entry]);
+            }
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            if (batch.Count == 1 && ex is PostgresException permanent && IsPermanent(permanent))
+            {
+                AuditLog.Refused(logger, ex, batch[0].Entry.Actor, batch[0].Entry.Action, permanent.SqlState);
+            }
+            else
+            {
+                AuditLog.Unwritten(logger, ex, batch.Count);
+            }
+
+            var failure = new AuditUnavailableException("the audit trail could not record this call", ex);
+            batch.ForEach(p => p.Durable.TrySetException(failure));
+        }
+    }
+
+    /// <summary>One COPY: a single statement and commit for the whole batch, however large.</summary>
+    private async Task CopyAsync(List<PendingEntry> batch)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LendingDbContext>();
+        await db.Database.OpenConnectionAsync();
+        try
+        {
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            await using var importer = await connection.BeginBinaryImportAsync("""
+                COPY audit_events (occurred_at, actor, partner_id, action, outcome, borrower_id, loan_id, subject, trace_id, source_address, key_id)
+                FROM STDIN (FORMAT BINARY)
+                """);
+            foreach (var entry in batch.Select(p => p.Entry))
+            {
+                await importer.StartRowAsync();
+                await importer.WriteAsync(entry.OccurredAt, NpgsqlDbType.TimestampTz);
+                await importer.WriteAsync(entry.Actor, NpgsqlDbType.Varchar);
+                await WriteNullableAsync(importer, entry.PartnerId, NpgsqlDbType.Integer);
+                await importer.WriteAsync(entry.Action, NpgsqlDbType.Varchar);
+                await importer.WriteAsync(entry.Outcome, NpgsqlDbType.Varchar);
+                await WriteNullableAsync(importer, entry.BorrowerId, NpgsqlDbType.Bigint);
+                await WriteNullableAsync(importer, entry.LoanId, NpgsqlDbType.Bigint);
+                await WriteNullableAsync(importer, entry.Subject, NpgsqlDbType.Varchar);
+                await WriteNullableAsync(importer, entry.TraceId, NpgsqlDbType.Varchar);
+                await WriteNullableAsync(importer, entry.SourceAddress, NpgsqlDbType.Varchar);
+                await WriteNullableAsync(importer, entry.KeyId, NpgsqlDbType.Bigint);
+            }
+
+            await importer.CompleteAsync();
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type) where T : struct =>
+        value is { } present ? importer.WriteAsync(present, type) : importer.WriteNullAsync();
+
+    private static Task WriteNullableAsync(NpgsqlBinaryImporter importer, string? value, NpgsqlDbType type) =>
+        value is not null ? importer.WriteAsync(value, type) : importer.WriteNullAsync();
+
     /// <summary>The entry itself is refused (a constraint or its data), so retrying it can never succeed.</summary>
-    private static bool IsPermanent(Npgsql.PostgresException refusal) =>
+    private static bool IsPermanent(PostgresException refusal) =>
         refusal.SqlState.StartsWith("23", StringComparison.Ordinal) || refusal.SqlState.StartsWith("22", StringComparison.Ordinal);
 }
 
 internal static partial class AuditLog
 {
-    /// <summary>A fault: the trail misses this entry. It names who and what, never whose data.</summary>
-    [LoggerMessage(LogLevel.Error, "Audit entry of {Actor} for {Action} refused by the database ({SqlState}); set aside so later entries are written")]
-    public static partial void SetAside(ILogger logger, Exception exception, string actor, string action, string sqlState);
+    /// <summary>A fault: the trail misses this entry, so its call was answered 99. It names who and what, never whose data.</summary>
+    [LoggerMessage(LogLevel.Error, "Audit entry of {Actor} for {Action} refused by the database ({SqlState}); its call is answered 99")]
+    public static partial void Refused(ILogger logger, Exception exception, string actor, string action, string sqlState);
+
+    [LoggerMessage(LogLevel.Error, "Could not write {Count} audit entries; their calls are answered 99")]
+    public static partial void Unwritten(ILogger logger, Exception exception, int count);
 }

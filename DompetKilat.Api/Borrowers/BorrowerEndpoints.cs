@@ -57,6 +57,14 @@ public static class BorrowerEndpoints
         }
 
         var now = services.Clock.GetUtcNow().UtcDateTime;
+        // A refused save aborts the transaction anyway, and a savepoint per registration would cost a round trip.
+        services.Db.Database.AutoSavepointsEnabled = false;
+        await using var transaction = await services.Db.Database.BeginTransactionAsync(cancellationToken);
+        if (await services.Db.RefuseIfNoLongerAdmittedAsync(partner, now, cancellationToken) is { } refusal)
+        {
+            return refusal;
+        }
+
         var borrower = new Borrower
         {
             PartnerId = partner.Id,
@@ -85,6 +93,7 @@ public static class BorrowerEndpoints
             return ContractResults.AlreadyRegistered($"{field} {value} is already registered");
         }
 
+        await transaction.CommitAsync(cancellationToken);
         BorrowerLog.Registered(services.Logger, borrower.Id, request.ProductCode!, borrower.IdNumber);
         return ContractResults.Success(RegisteredBorrower.From(borrower));
     }

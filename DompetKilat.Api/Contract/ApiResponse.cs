@@ -33,3 +33,14 @@ public static class ContractStatus
     public const string TooManyRequests = "07";
     public const string Unavailable = "99";
 }
+
+/// <summary>The contract status a handler's result answers with.</summary>
+public static class ContractOutcome
+{
+    public static string Of(object? result) => result switch
+    {
+        INestedHttpResult nested => Of(nested.Result),
+        IValueHttpResult { Value: IContractResponse response } => response.Status,
+        _ => ContractStatus.Unavailable,
+    };
+}

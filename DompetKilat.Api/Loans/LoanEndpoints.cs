@@ -58,6 +58,13 @@ public static class LoanEndpoints
             return ContractResults.Invalid("productCode", $"productCode {request.ProductCode} is not a configured product");
         }
 
+        var now = services.Clock.GetUtcNow().UtcDateTime;
+        await using var transaction = await services.Db.Database.BeginTransactionAsync(cancellationToken);
+        if (await services.Db.RefuseIfNoLongerAdmittedAsync(partner, now, cancellationToken) is { } refusal)
+        {
+            return refusal;
+        }
+
         var found = await services.Db.Borrowers
             .Where(b => b.IdNumber == request.IdNumber && b.PartnerId == partner.Id)
             .Select(b => new { Borrower = b, HasDocuments = b.Documents != null })
@@ -68,7 +75,6 @@ public static class LoanEndpoints
             return ContractResults.NotFound($"borrower with idNumber {request.IdNumber}, is not found");
         }
 
-        var now = services.Clock.GetUtcNow().UtcDateTime;
         CompleteProfile(borrower, request, now);
         var documents = ReplaceDocuments(services.Db, borrower, found.HasDocuments, request);
         var loan = NewLoan(borrower, productId, request, now);
@@ -87,6 +93,7 @@ public static class LoanEndpoints
             await services.Db.SaveChangesAsync(cancellationToken);
         }
 
+        await transaction.CommitAsync(cancellationToken);
         return ContractResults.Success(LoanEntity.From(loan));
     }
 

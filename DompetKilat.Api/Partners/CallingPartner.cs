@@ -7,7 +7,8 @@ namespace DompetKilat.Api.Partners;
 /// The partner a request was identified as (by <see cref="PartnerIdentificationMiddleware"/>,
 /// before the body is read). Partner routes take it as a parameter and scope every record to it.
 /// </summary>
-public sealed record CallingPartner(KnownPartner Partner)
+/// <param name="KeyId">The key the call presented; null for a keyless partner.</param>
+public sealed record CallingPartner(KnownPartner Partner, long? KeyId)
 {
     public const string KeyHeader = "X-Partner-Key";
 

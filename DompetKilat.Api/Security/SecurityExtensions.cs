@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
+using DompetKilat.Api.Audit;
 using DompetKilat.Api.Contract;
 using DompetKilat.Api.Partners;
+using DompetKilat.Domain.Audit;
 using DompetKilat.Domain.Partners;
 using DompetKilat.Domain.Webhooks;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -24,6 +26,14 @@ internal static class SecurityExtensions
                 "(POST /v1/admin/partners, see the README's \"Partners\") and remove the setting.");
         }
 
+        // The framework's own switch adds a second forwarded-headers step in front of the Api's, and
+        // each step takes one hop: two hops of X-Forwarded-For would be believed from inside the trusted range.
+        if (builder.Configuration.GetValue<bool>("FORWARDEDHEADERS_ENABLED"))
+        {
+            throw new InvalidOperationException(
+                "ASPNETCORE_FORWARDEDHEADERS_ENABLED must not be set: the Api applies X-Forwarded-For itself, from Security:TrustedProxies only.");
+        }
+
         builder.Services.AddOptions<CallerOptions>().BindConfiguration(CallerOptions.Section)
             .Validate(o => environment.IsDevelopment() || o.CallbackSigningSecrets.Length > 0,
                 "Security:CallbackSigningSecrets must hold at least one secret outside Development")
@@ -36,6 +46,8 @@ internal static class SecurityExtensions
         {
             // Only the configured proxies may speak for a caller; nobody else's X-Forwarded-For counts.
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+            // One hop: the trusted proxy's own view of its caller. Entries further left are whatever the caller wrote.
+            forwarded.ForwardLimit = 1;
             forwarded.KnownProxies.Clear();
             forwarded.KnownIPNetworks.Clear();
             foreach (var proxy in callers.Value.TrustedProxies)
@@ -45,7 +57,9 @@ internal static class SecurityExtensions
         });
 
         builder.Services.AddSingleton<PartnerRegistry>();
-        builder.Services.AddHostedService<PartnerRegistryListener>();
+        builder.Services.AddSingleton<PartnerRegistryStore>();
+        builder.Services.AddSingleton<PartnerRegistryListener>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PartnerRegistryListener>());
         builder.Services.AddHealthChecks().AddCheck<PartnerRegistryHealthCheck>("partner-registry");
 
         builder.Services.AddOptions<CallerRateLimits>().BindConfiguration(CallerRateLimits.Section);
@@ -60,13 +74,22 @@ internal static class SecurityExtensions
                 : Budget(ByAddress("back-office", context, exempt), limits.Value.Partners, redis, health, clock));
             options.AddPolicy(CallerRateLimits.CallbackPolicy, context =>
                 Budget(ByAddress("callbacks", context, exempt), limits.Value.Callbacks, redis, health, clock));
-            options.OnRejected = (rejected, _) =>
+            options.OnRejected = async (rejected, _) =>
             {
+                var http = rejected.HttpContext;
+                // Partners' and the back office's refusals are on record; the lender's callbacks are not audited routes.
+                if (http.GetEndpoint()?.Metadata.GetMetadata<AllowedCallers>()?.Group != CallerGroup.Callbacks)
+                {
+                    var partner = http.Features.Get<CallingPartner>();
+                    await http.RequestServices.GetRequiredService<AuditTrail>().RecordRefusalAsync(AuditRecord.Of(
+                        http, clock.GetUtcNow().UtcDateTime, partner?.Code ?? AuditEvent.BackOffice, partner?.Id, partner?.KeyId,
+                        ContractStatus.TooManyRequests));
+                }
+
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-                rejected.HttpContext.Response.Headers.RetryAfter =
-                    Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                return new ValueTask(ContractResults.Failure(ContractStatus.TooManyRequests, StatusCodes.Status429TooManyRequests,
-                    "rate limit exceeded").ExecuteAsync(rejected.HttpContext));
+                http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                await ContractResults.Failure(ContractStatus.TooManyRequests, StatusCodes.Status429TooManyRequests,
+                    "rate limit exceeded").ExecuteAsync(http);
             };
         });
 

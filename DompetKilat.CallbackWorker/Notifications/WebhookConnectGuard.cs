@@ -16,6 +16,12 @@ internal sealed class WebhookConnectGuard(IHostEnvironment environment)
 
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
+        if (!allowInternal && context.DnsEndPoint.Port != WebhookAddresses.Port)
+        {
+            throw new HttpRequestException(HttpRequestError.ConnectionError,
+                $"a webhook may only be delivered to port {WebhookAddresses.Port}");
+        }
+
         var host = context.DnsEndPoint.Host;
         var addresses = IPAddress.TryParse(host, out var literal)
             ? [literal]

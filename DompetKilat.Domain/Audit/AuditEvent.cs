@@ -13,6 +13,9 @@ public sealed class AuditEvent
     /// <summary>The actor of back-office actions; partners appear by their code.</summary>
     public const string BackOffice = "back-office";
 
+    /// <summary>The actor of a refused call that named no partner (an unknown key, an unknown address).</summary>
+    public const string UnknownCaller = "unknown";
+
     public long Id { get; set; }
 
     public DateTime OccurredAt { get; set; }
@@ -39,4 +42,10 @@ public sealed class AuditEvent
     public string? Subject { get; set; }
 
     public string? TraceId { get; set; }
+
+    /// <summary>The caller's address as the Api saw it (after the trusted-proxy rule).</summary>
+    public string? SourceAddress { get; set; }
+
+    /// <summary>The id of the partner key the call presented, when it named a known one; never the key.</summary>
+    public long? KeyId { get; set; }
 }

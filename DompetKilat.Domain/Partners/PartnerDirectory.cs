@@ -24,14 +24,18 @@ public sealed record KnownPartner(
             .ToFrozenDictionary(code => code, code => activeProducts[code], StringComparer.Ordinal));
 }
 
-/// <summary>Who is calling: the partner, or why nobody is (a <c>05</c> with its HTTP status).</summary>
-public sealed record CallerIdentification(KnownPartner? Partner, int RefusalStatus, string? RefusalReason)
+/// <summary>
+/// Who is calling: the partner, or why nobody is (a <c>05</c> with its HTTP status). A refused
+/// call still has <see cref="Named"/> and <see cref="KeyId"/> when it presented a known key or
+/// came from a keyless partner's range, for the audit trail.
+/// </summary>
+public sealed record CallerIdentification(KnownPartner? Partner, KnownPartner? Named, long? KeyId, int RefusalStatus, string? RefusalReason)
 {
-    public static CallerIdentification Identified(KnownPartner partner) => new(partner, 0, null);
+    public static CallerIdentification Identified(KnownPartner partner, long? keyId) => new(partner, partner, keyId, 0, null);
 
-    public static CallerIdentification Unauthenticated(string reason) => new(null, 401, reason);
+    public static CallerIdentification Unauthenticated(string reason) => new(null, null, null, 401, reason);
 
-    public static CallerIdentification Forbidden(string reason) => new(null, 403, reason);
+    public static CallerIdentification Forbidden(KnownPartner named, long? keyId, string reason) => new(null, named, keyId, 403, reason);
 }
 
 /// <summary>
@@ -41,23 +45,50 @@ public sealed record CallerIdentification(KnownPartner? Partner, int RefusalStat
 /// </summary>
 public sealed class PartnerDirectory
 {
-    private readonly FrozenDictionary<string, (KnownPartner Partner, byte[] Hash, DateTime? ExpiresAt)> byKeyHash;
+    private readonly FrozenDictionary<string, (KnownPartner Partner, long KeyId, byte[] Hash, DateTime? ExpiresAt)> byKeyHash;
     private readonly KnownPartner[] keyless;
 
     /// <param name="partners">Every partner, with its unexpired keys.</param>
     /// <param name="activeProducts">The active products' ids by code; none when left out.</param>
-    public PartnerDirectory(IEnumerable<Partner> partners, IReadOnlyDictionary<string, int>? activeProducts = null)
+    /// <param name="version">The registry version these partners are (see <see cref="Version"/>).</param>
+    /// <param name="unreadable">
+    /// Told of each partner whose stored terms today's rules cannot read (a range they refuse);
+    /// that partner is left out, so its calls are refused, and every other partner is served.
+    /// </param>
+    public PartnerDirectory(
+        IEnumerable<Partner> partners, IReadOnlyDictionary<string, int>? activeProducts = null, long version = 0,
+        Action<Partner, Exception>? unreadable = null)
     {
         activeProducts ??= FrozenDictionary<string, int>.Empty;
-        var known = partners.Select(p => (Partner: p, Known: KnownPartner.From(p, activeProducts))).ToList();
+        var known = new List<(Partner Partner, KnownPartner Known)>();
+        foreach (var partner in partners)
+        {
+            try
+            {
+                known.Add((partner, KnownPartner.From(partner, activeProducts)));
+            }
+            catch (FormatException ex) when (unreadable is not null)
+            {
+                unreadable(partner, ex);
+            }
+        }
+
         byKeyHash = known
-            .SelectMany(p => p.Partner.Keys.Select(k => (Hash: Convert.ToHexString(k.KeyHash), Entry: (p.Known, k.KeyHash, k.ExpiresAt))))
+            .SelectMany(p => p.Partner.Keys.Select(k => (Hash: Convert.ToHexString(k.KeyHash), Entry: (p.Known, k.Id, k.KeyHash, k.ExpiresAt))))
             .ToFrozenDictionary(e => e.Hash, e => e.Entry, StringComparer.Ordinal);
         keyless = [.. known.Where(p => p.Known.IsKeyless).Select(p => p.Known)];
         Partners = [.. known.Select(p => p.Known)];
+        Version = version;
     }
 
     public static PartnerDirectory Empty { get; } = new([]);
+
+    /// <summary>
+    /// The registry's version in the database when these partners were read: every committed
+    /// change to partners, keys or products raises it, so a replica that holds version N enforces
+    /// every change up to N.
+    /// </summary>
+    public long Version { get; }
 
     public IReadOnlyList<KnownPartner> Partners { get; }
 
@@ -92,7 +123,7 @@ public sealed class PartnerDirectory
             return CallerIdentification.Unauthenticated("partner key is unknown or revoked");
         }
 
-        return Admit(entry.Partner, address);
+        return Admit(entry.Partner, entry.KeyId, address);
     }
 
     private CallerIdentification IdentifyByAddress(IPAddress address)
@@ -102,18 +133,18 @@ public sealed class PartnerDirectory
         var partner = matches.FirstOrDefault(p => !p.IsDisabled) ?? matches.FirstOrDefault();
         return partner is null
             ? CallerIdentification.Unauthenticated("partner key is missing and no keyless partner calls from this address")
-            : Admit(partner, address);
+            : Admit(partner, keyId: null, address);
     }
 
-    private static CallerIdentification Admit(KnownPartner partner, IPAddress address)
+    private static CallerIdentification Admit(KnownPartner partner, long? keyId, IPAddress address)
     {
         if (partner.IsDisabled)
         {
-            return CallerIdentification.Forbidden($"partner {partner.Code} is disabled");
+            return CallerIdentification.Forbidden(partner, keyId, $"partner {partner.Code} is disabled");
         }
 
         return partner.AllowsAddress(address)
-            ? CallerIdentification.Identified(partner)
-            : CallerIdentification.Forbidden($"client IP {address} is not allowed");
+            ? CallerIdentification.Identified(partner, keyId)
+            : CallerIdentification.Forbidden(partner, keyId, $"client IP {address} is not allowed");
     }
 }

@@ -24,13 +24,19 @@ public static class WebhookAddresses
         IPNetwork.Parse("198.18.0.0/15"),      // benchmarking
         IPNetwork.Parse("224.0.0.0/3"),        // multicast and reserved, broadcast included
         IPNetwork.Parse("168.63.129.16/32"),   // Azure's host services
-        IPNetwork.Parse("::/128"),
-        IPNetwork.Parse("::1/128"),            // loopback
+        IPNetwork.Parse("::/96"),              // unspecified, loopback and the deprecated IPv4-compatible form
+        IPNetwork.Parse("64:ff9b::/96"),       // NAT64: reaches whatever IPv4 address it embeds, private ones included
         IPNetwork.Parse("64:ff9b:1::/48"),     // local-use NAT64
+        IPNetwork.Parse("2001::/32"),          // Teredo: tunnels to an embedded IPv4 address
+        IPNetwork.Parse("2002::/16"),          // 6to4: likewise
+        IPNetwork.Parse("fec0::/10"),          // site-local, deprecated but still routed inside some networks
         IPNetwork.Parse("fc00::/7"),           // unique local, AWS's IPv6 metadata address
         IPNetwork.Parse("fe80::/10"),          // link-local
         IPNetwork.Parse("ff00::/8"),           // multicast
     ];
+
+    /// <summary>The only port a webhook may name outside Development: HTTPS's own.</summary>
+    public const int Port = 443;
 
     public static bool IsForbidden(IPAddress address)
     {
@@ -44,12 +50,13 @@ public static class WebhookAddresses
     }
 
     /// <summary>
-    /// Whether the URL is https and its host resolves only to addresses a webhook may reach; a
-    /// name that does not resolve is refused too, since nothing could be checked.
+    /// Whether the URL is https on <see cref="Port"/> and its host resolves only to addresses a
+    /// webhook may reach; a name that does not resolve is refused too, since nothing could be
+    /// checked. Another port would let a URL reach a public host's other services.
     /// </summary>
     public static async Task<bool> IsPublicHttpsAsync(string url, CancellationToken cancellationToken)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps || uri.Port != Port)
         {
             return false;
         }

@@ -15,6 +15,7 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         builder.Property(e => e.Outcome).HasMaxLength(8);
         builder.Property(e => e.Subject).HasMaxLength(64);
         builder.Property(e => e.TraceId).HasMaxLength(32);
+        builder.Property(e => e.SourceAddress).HasMaxLength(45);
 
         // "Who has seen this person's data", newest first.
         builder.HasIndex(e => new { e.BorrowerId, e.Id }).IsDescending(false, true).HasFilter("borrower_id IS NOT NULL");

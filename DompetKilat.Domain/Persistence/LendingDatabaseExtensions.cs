@@ -13,22 +13,20 @@ public static class LendingDatabaseExtensions
     public const string ConnectionName = "dompetkilat";
 
     /// <summary>
-    /// The role the services work as: every right they need, but the audit trail is append-only
-    /// to it. The migrations grant it (and its members may take it); the migration service alone
-    /// works as the database owner.
+    /// The role whose rights the services' login inherits: every right they need, but the audit
+    /// trail is append-only to it. The migrations grant it; the services' own login is a member of
+    /// it and of nothing else (the migration service makes or checks that login), and the
+    /// migration service alone works as the database owner.
     /// </summary>
     public const string ServiceRole = "dompetkilat_service";
 
-    /// <summary>
-    /// Registers the pooled <see cref="LendingDbContext"/> for a service (the Api, the worker),
-    /// working as <see cref="ServiceRole"/>.
-    /// </summary>
+    /// <summary>Registers the pooled <see cref="LendingDbContext"/> for a service (the Api, the worker), on its own login.</summary>
     public static IHostApplicationBuilder AddLendingDatabase(this IHostApplicationBuilder builder) =>
-        builder.AddLendingDatabase(role: ServiceRole);
+        builder.AddLendingDatabase(forService: true);
 
     /// <summary>Registers the <see cref="LendingDbContext"/> as the database owner, for the migration service.</summary>
     public static IHostApplicationBuilder AddLendingDatabaseOwner(this IHostApplicationBuilder builder) =>
-        builder.AddLendingDatabase(role: null);
+        builder.AddLendingDatabase(forService: false);
 
     /// <summary>
     /// Registers the pooled <see cref="LendingDbContext"/> with Aspire's health check and
@@ -37,14 +35,14 @@ public static class LendingDatabaseExtensions
     /// once and retry, not wait out a minute of hidden retries, and the worker retries whole
     /// transactions through its own resilience pipeline.
     /// </summary>
-    private static IHostApplicationBuilder AddLendingDatabase(this IHostApplicationBuilder builder, string? role)
+    private static IHostApplicationBuilder AddLendingDatabase(this IHostApplicationBuilder builder, bool forService)
     {
         builder.AddNpgsqlDbContext<LendingDbContext>(
             ConnectionName,
             settings =>
             {
                 settings.DisableRetry = true;
-                settings.ConnectionString = WithSessionSettings(settings.ConnectionString, role);
+                settings.ConnectionString = WithSessionSettings(settings.ConnectionString, forService);
             },
             configureDbContextOptions: options => options
                 .UseSnakeCaseNamingConvention()
@@ -74,17 +72,17 @@ public static class LendingDatabaseExtensions
     /// planned once per connection. Left to choose, PostgreSQL kept planning the profile anew on
     /// every execution. Every hot statement looks rows up by key, so one plan suits every value.
     /// Session state is never set through the pool (the worker's LISTEN has its own connection),
-    /// so returning a connection needs no reset round trip. The role and the plan setting travel
-    /// in the start-up packet, so they cost no round trip either.
+    /// so returning a connection needs no reset round trip. The plan setting travels in the
+    /// start-up packet, so it costs no round trip either.
     /// </summary>
-    private static string? WithSessionSettings(string? connectionString, string? role) =>
+    private static string? WithSessionSettings(string? connectionString, bool forService) =>
         connectionString is null ? null : new NpgsqlConnectionStringBuilder(connectionString)
         {
             MaxAutoPrepare = 64,
             AutoPrepareMinUsages = 2,
             NoResetOnClose = true,
             ReadBufferSize = ReadBufferSize,
-            Options = role is null ? null : $"-c role={role} -c plan_cache_mode=force_generic_plan",
+            Options = forService ? "-c plan_cache_mode=force_generic_plan" : null,
         }.ConnectionString;
 
     /// <summary>

@@ -165,6 +165,25 @@ public sealed class KubernetesManifestTests(RenderedDeployment rendered) : IClas
         }
     }
 
+    [Fact]
+    public void Forwarded_headers_are_the_Apis_own_and_the_worker_reaches_only_public_HTTPS()
+    {
+        Assert.Equal(0, rendered.ExitCode);
+        foreach (var (overlay, objects) in rendered.Overlays)
+        {
+            Assert.All(Containers(objects), c => Assert.False(c.Container.Env(objects).ContainsKey("ASPNETCORE_FORWARDEDHEADERS_ENABLED"),
+                $"{overlay}: {c.Workload} turns on the framework's forwarded headers, a second hop"));
+            var egress = Assert.Single(objects, o => (string?)o["kind"] == "NetworkPolicy"
+                && (string?)o["spec"]!["podSelector"]!["matchLabels"]?["app.kubernetes.io/name"] == "callback-worker"
+                && o["spec"]!["policyTypes"]!.AsArray().Any(t => (string?)t == "Egress"));
+            var toAddresses = egress["spec"]!["egress"]!.AsArray().Where(rule => rule!["to"]?.AsArray().Any(t => t!["ipBlock"] is not null) == true).ToList();
+            var rule = Assert.Single(toAddresses)!;
+            Assert.Equal([443], rule["ports"]!.AsArray().Select(p => (int)p!["port"]!));
+            var closed = rule["to"]!.AsArray().SelectMany(t => t!["ipBlock"]!["except"]!.AsArray()).Select(c => (string)c!).ToHashSet();
+            Assert.Superset(new HashSet<string> { "10.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7", "64:ff9b::/96", "2002::/16", "2001::/32" }, closed);
+        }
+    }
+
     /// <summary>
     /// What the AppHost gives a service, from its manifest: every variable except the per-connection
     /// properties Aspire adds for clients in other languages (DOMPETKILAT_HOST, REDIS_URI...), which
@@ -184,7 +203,9 @@ public sealed class KubernetesManifestTests(RenderedDeployment rendered) : IClas
     {
         if (name.StartsWith("ConnectionStrings__", StringComparison.Ordinal))
         {
-            return $"secret {ConnectionsSecret}/{name["ConnectionStrings__".Length..]}";
+            // The migration Job alone connects as the owner; every other container on the services' own login.
+            var connection = name["ConnectionStrings__".Length..];
+            return $"secret {ConnectionsSecret}/{connection}{(container.Name == "migrations" && connection == "dompetkilat" ? "-owner" : "")}";
         }
 
         if (appHostValue.StartsWith('{') && appHostValue.EndsWith(".value}", StringComparison.Ordinal))

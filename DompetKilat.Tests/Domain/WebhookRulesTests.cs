@@ -24,6 +24,11 @@ public sealed class WebhookRulesTests
     [InlineData("::ffff:10.0.0.1")]
     [InlineData("::ffff:127.0.0.1")]
     [InlineData("255.255.255.255")]
+    [InlineData("64:ff9b::a00:1")]
+    [InlineData("2002:a00:1::1")]
+    [InlineData("2001:0:a00:1::1")]
+    [InlineData("fec0::1")]
+    [InlineData("::a00:1")]
     public void Internal_and_metadata_addresses_are_forbidden(string address) =>
         Assert.True(WebhookAddresses.IsForbidden(IPAddress.Parse(address)));
 
@@ -43,6 +48,8 @@ public sealed class WebhookRulesTests
     [InlineData("https://[::ffff:192.168.0.1]/events", false)]
     [InlineData("https://localhost/events", false)]
     [InlineData("https://name.invalid/events", false)]
+    [InlineData("https://203.0.113.10:8443/events", false)]
+    [InlineData("https://203.0.113.10:443/events", true)]
     public async Task Registration_wants_https_to_a_public_address(string url, bool allowed) =>
         Assert.Equal(allowed, await WebhookAddresses.IsPublicHttpsAsync(url, CancellationToken.None));
 

@@ -297,7 +297,7 @@ internal sealed record Percentiles(double P50, double P95, double Max)
     }
 }
 
-/// <summary>Writes each line to the test's output and to the report file.</summary>
+/// <summary>Writes each line to the test's output and to the report file (new for each run, and shared with other tests' figures).</summary>
 internal sealed class DrillReport
 {
     private readonly ITestOutputHelper testOutput;
@@ -307,7 +307,6 @@ internal sealed class DrillReport
     {
         this.testOutput = testOutput;
         this.path = path;
-        File.WriteAllText(path, "");
     }
 
     public void WriteLine(string line)

@@ -107,10 +107,11 @@ public sealed class AuditTrailTests(DompetKilatApp system)
         var survivorId = await db.Partners.Where(p => p.Code == survivor.Code).Select(p => p.Id).SingleAsync();
 
         // Hold the trail's writer back while its next entry is made to name a partner that no longer exists.
+        Task<(HttpStatusCode Status, JsonObject Body)> doomedRead;
         await using (var hold = await db.Database.BeginTransactionAsync())
         {
             await db.Database.ExecuteSqlRawAsync("LOCK TABLE audit_events IN SHARE ROW EXCLUSIVE MODE");
-            await system.Api.GetAsPartnerAsync($"/v1/borrower/{TestPeople.NewIdentity().IdNumber}", doomed.ApiKey);
+            doomedRead = system.Api.GetAsPartnerAsync($"/v1/borrower/{TestPeople.NewIdentity().IdNumber}", doomed.ApiKey);
             await Task.Delay(300);
             await db.Database.ExecuteSqlAsync($"DELETE FROM audit_events WHERE partner_id = {doomedId}");
             await db.Database.ExecuteSqlAsync($"DELETE FROM partner_keys WHERE partner_id = {doomedId}");
@@ -118,6 +119,8 @@ public sealed class AuditTrailTests(DompetKilatApp system)
             await hold.CommitAsync();
         }
 
+        // Its answer waited for its entry, which can never be written: it is refused, not served unrecorded.
+        Assert.Equal("99", (await doomedRead).Body.Status());
         var since = DateTime.UtcNow;
         await system.Api.GetAsPartnerAsync($"/v1/borrower/{TestPeople.NewIdentity().IdNumber}", survivor.ApiKey);
 

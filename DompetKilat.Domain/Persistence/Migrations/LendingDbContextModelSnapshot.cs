@@ -54,6 +54,10 @@ namespace DompetKilat.Domain.Persistence.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("borrower_id");
 
+                    b.Property<long?>("KeyId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("key_id");
+
                     b.Property<long?>("LoanId")
                         .HasColumnType("bigint")
                         .HasColumnName("loan_id");
@@ -71,6 +75,11 @@ namespace DompetKilat.Domain.Persistence.Migrations
                     b.Property<int?>("PartnerId")
                         .HasColumnType("integer")
                         .HasColumnName("partner_id");
+
+                    b.Property<string>("SourceAddress")
+                        .HasMaxLength(45)
+                        .HasColumnType("character varying(45)")
+                        .HasColumnName("source_address");
 
                     b.Property<string>("Subject")
                         .HasMaxLength(64)
