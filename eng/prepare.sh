@@ -124,7 +124,7 @@ run_test_suite() {
     || status=$?
 
   if [ -s "$run_dir/drill-report.txt" ]; then
-    echo "==> resilience drill"
+    echo "==> figures (resilience drill, trust controls)"
     cat "$run_dir/drill-report.txt"
   fi
 

@@ -1,3 +1,5 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
 
 namespace DompetKilat.Api.Contract;
@@ -9,18 +11,66 @@ namespace DompetKilat.Api.Contract;
 /// </summary>
 internal sealed class BodySizeLimitMiddleware(RequestDelegate next)
 {
-    public Task InvokeAsync(HttpContext context)
+    /// <summary>
+    /// Past this, a body is not worth reading only to throw it away, and the connection is closed
+    /// instead. Twice the largest route's limit.
+    /// </summary>
+    private const long MostDrained = 16 * 1024 * 1024;
+
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(10);
+
+    public async Task InvokeAsync(HttpContext context)
     {
         var limit = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize;
-        if (limit is { } max && context.Request.ContentLength > max)
+        if (limit is not { } max || context.Request.ContentLength is not { } length || length <= max)
         {
-            // The unread body makes the connection unusable; saying so keeps clients from reusing it.
-            context.Response.Headers.Connection = "close";
-            var size = max >= 1024 * 1024 ? $"{max / (1024 * 1024)} MiB" : $"{max / 1024} KiB";
-            return ContractResults.Failure(ContractStatus.BodyTooLarge, StatusCodes.Status413PayloadTooLarge,
-                $"request body exceeds {size}").ExecuteAsync(context);
+            await next(context);
+            return;
         }
 
-        return next(context);
+        // A client still sending a body it was not asked to hold back (no Expect: 100-continue)
+        // would see the connection reset, and maybe never read the answer, if it closed with its
+        // bytes unread: so the body is read and discarded once the answer is out. Past the bound,
+        // or when the client waits for leave to send, the connection is closed instead.
+        var drain = length <= MostDrained && !context.Request.Headers.Expect.ToString().Contains("100-continue", StringComparison.OrdinalIgnoreCase);
+        if (!drain)
+        {
+            context.Response.Headers.Connection = "close";
+        }
+
+        var size = max >= 1024 * 1024 ? $"{max / (1024 * 1024)} MiB" : $"{max / 1024} KiB";
+        await ContractResults.Failure(ContractStatus.BodyTooLarge, StatusCodes.Status413PayloadTooLarge,
+            $"request body exceeds {size}").ExecuteAsync(context);
+        if (drain)
+        {
+            await DrainAsync(context);
+        }
+    }
+
+    private static async Task DrainAsync(HttpContext context)
+    {
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit)
+        {
+            sizeLimit.MaxRequestBodySize = null;
+        }
+
+        await context.Response.CompleteAsync();
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        timeout.CancelAfter(DrainTimeout);
+        try
+        {
+            while (await context.Request.Body.ReadAsync(buffer, timeout.Token) > 0)
+            {
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or BadHttpRequestException)
+        {
+            // The client gave up or stalled; Kestrel closes what is left of the connection.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }

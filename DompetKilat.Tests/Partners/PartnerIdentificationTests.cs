@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using DompetKilat.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace DompetKilat.Tests.Partners;
 
@@ -49,6 +50,66 @@ public sealed class PartnerIdentificationTests(DompetKilatApp system) : IDisposa
         var (status, body) = await viaProxy.CallAsync(Forwarded("/v1/borrower/3626382876387831", "203.0.113.9"));
 
         Assert.Equal((HttpStatusCode.Unauthorized, "05"), (status, body.Status()));
+    }
+
+    [Fact]
+    public async Task Of_a_two_entry_X_Forwarded_For_only_the_trusted_proxys_own_hop_counts()
+    {
+        // The left entry is whatever the caller wrote; believing it would make anyone the keyless partner.
+        var (spoofed, _) = await viaProxy.CallAsync(Forwarded("/v1/borrower/3626382876387831", "198.51.100.41, 203.0.113.9"));
+        var (genuine, body) = await viaProxy.CallAsync(Forwarded("/v1/borrower/3626382876387831", "203.0.113.9, 198.51.100.41"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, spoofed);
+        Assert.Equal((HttpStatusCode.NotFound, "001"), (genuine, body.Status()));
+    }
+
+    [Fact]
+    public async Task Refusals_are_on_record_with_the_source_address_and_the_keys_id_never_the_key()
+    {
+        var partner = await system.NewPartnerAsync(allowList: ["203.0.113.0/24"]);
+        var since = DateTime.UtcNow.AddSeconds(-1);
+
+        var (unknownKey, _) = await viaProxy.CallAsync(Keyed(Forwarded("/v1/borrower/3626382876387831", "192.0.2.77"), "dkp_not_a_key"));
+        var (wrongAddress, _) = await viaProxy.CallAsync(Keyed(Forwarded("/v1/borrower/3626382876387831", "192.0.2.78"), partner.ApiKey));
+
+        Assert.Equal((HttpStatusCode.Unauthorized, HttpStatusCode.Forbidden), (unknownKey, wrongAddress));
+        await using var db = await system.CreateDbContextAsync();
+        var keyId = await db.Partners.Where(p => p.Code == partner.Code).SelectMany(p => p.Keys).Select(k => k.Id).SingleAsync();
+        var refusals = await db.AuditEvents.Where(e => e.OccurredAt >= since && (e.SourceAddress == "192.0.2.77" || e.SourceAddress == "192.0.2.78"))
+            .OrderBy(e => e.SourceAddress).ToListAsync();
+        Assert.Collection(refusals,
+            e => Assert.Equal(("unknown", (int?)null, (long?)null, "05", "GET /v1/borrower/{idNumber}"), (e.Actor, e.PartnerId, e.KeyId, e.Outcome, e.Action)),
+            e => Assert.Equal((partner.Code, keyId, "05"), (e.Actor, e.KeyId, e.Outcome)));
+        var stored = await db.Database.SqlQuery<string>($"SELECT row_to_json(a)::text AS \"Value\" FROM audit_events a WHERE occurred_at >= {since}").ToListAsync();
+        Assert.DoesNotContain(stored, row => row.Contains(partner.ApiKey, StringComparison.Ordinal) || row.Contains("dkp_not_a_key", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_partner_whose_stored_terms_cannot_be_read_is_left_out_and_the_rest_are_served()
+    {
+        var broken = await system.NewPartnerAsync();
+        var healthy = await system.NewPartnerAsync();
+        var logged = system.ServiceLogs.Count;
+        await using (var db = await system.CreateDbContextAsync())
+        {
+            await db.Database.ExecuteSqlAsync($"UPDATE partners SET allow_list = ARRAY['10.0.0.1/8'] WHERE partner_code = {broken.Code}");
+        }
+
+        try
+        {
+            await system.WaitForLogAsync($"Partner {broken.Code} (id", logged);
+            foreach (var replica in system.ApiReplicaClients())
+            {
+                Assert.Equal(HttpStatusCode.Unauthorized, (await replica.GetAsPartnerAsync("/v1/borrower/3626382876387831", broken.ApiKey)).Status);
+                Assert.Equal(HttpStatusCode.NotFound, (await replica.GetAsPartnerAsync("/v1/borrower/3626382876387831", healthy.ApiKey)).Status);
+                Assert.Equal(HttpStatusCode.OK, (await replica.GetAsync("/health")).StatusCode);
+            }
+        }
+        finally
+        {
+            await using var db = await system.CreateDbContextAsync();
+            await db.Database.ExecuteSqlAsync($"UPDATE partners SET allow_list = ARRAY['127.0.0.1', '::1'] WHERE partner_code = {broken.Code}");
+        }
     }
 
     [Fact]
@@ -184,6 +245,12 @@ public sealed class PartnerIdentificationTests(DompetKilatApp system) : IDisposa
 
             replica.Dispose();
         }
+    }
+
+    private static HttpRequestMessage Keyed(HttpRequestMessage request, string key)
+    {
+        request.Headers.Add("X-Partner-Key", key);
+        return request;
     }
 
     private static HttpRequestMessage Forwarded(string path, string client)

@@ -272,6 +272,31 @@ public sealed class TrustControlTests(ThreeReplicaApp system, ITestOutputHelper 
         Assert.True((long)(await read.ExecuteScalarAsync())! > 0);
     }
 
+    [Fact]
+    public async Task An_oversized_callback_sent_without_waiting_for_leave_is_answered_06_every_time()
+    {
+        // As most HTTP clients send: the whole body at once, no Expect: 100-continue, on the replicas' own sockets.
+        var body = $$"""{"transactionId": "oversized", "bankCode": "{{new string('B', 300 * 1024)}}"}""";
+        var answers = new List<string>();
+        foreach (var replica in system.ApiReplicaClients())
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                try
+                {
+                    using var response = await replica.PostAsync("/v1/loan/disburse", new StringContent(body, Encoding.UTF8, "application/json"));
+                    answers.Add($"{(int)response.StatusCode} {(await ContractJson.ReadEnvelopeAsync(response)).Status()}");
+                }
+                catch (HttpRequestException ex)
+                {
+                    answers.Add($"{replica.BaseAddress}: {ex.Message}");
+                }
+            }
+        }
+
+        Assert.All(answers, answer => Assert.Equal("413 06", answer));
+    }
+
     /// <summary>Figures a person reads at the end of ./test.sh, beside the drill's.</summary>
     private void Report(string line)
     {
