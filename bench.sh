@@ -6,7 +6,11 @@
 # the peer's runs of a workload alternate in slices, so drift hits both alike), measures the
 # physical limit of the same PostgreSQL and Redis (pgbench, redis-benchmark) at the same
 # concurrency, prints one table, and stops everything it started.
-# Usage: ./bench.sh [--quick]      (--quick: a smoke run in under two minutes; figures are rough)
+# Usage: ./bench.sh [--quick] [--baseline REF]
+#          --quick: a smoke run in under two minutes; figures are rough
+#          --baseline REF: also builds the Api of commit REF and runs it beside this one, on the same
+#            data stores and data, for the registration and profile-read rows (BEFORE rows, the
+#            two alternating in slices like the peer), so a change's cost is a ratio of one run
 #        BENCH_TRACE_SAMPLE_RATIO=1 ./bench.sh   (trace every request, as ./run.sh does; default 0.1)
 # What each column means and the latest results: docs/benchmarks.md.
 set -eEuo pipefail # -E: the ERR trap below also reports failures inside functions
@@ -14,11 +18,19 @@ cd "$(dirname "$0")"
 source eng/prepare.sh
 
 mode=full
-case "${1:-}" in
-  --quick) mode=quick ;;
-  "" | --full) ;;
-  *) echo "usage: ./bench.sh [--quick]" >&2; exit 2 ;;
-esac
+baseline_ref=
+while [ $# -gt 0 ]; do
+  case $1 in
+    --quick) mode=quick ;;
+    --full) ;;
+    --baseline) [ $# -ge 2 ] || { echo "usage: ./bench.sh [--quick] [--baseline REF]" >&2; exit 2; }; baseline_ref=$2; shift ;;
+    *) echo "usage: ./bench.sh [--quick] [--baseline REF]" >&2; exit 2 ;;
+  esac
+  shift
+done
+if [ -n "$baseline_ref" ]; then
+  baseline_commit=$(git rev-parse --verify --quiet "$baseline_ref^{commit}") || { echo "bench: $baseline_ref is not a commit" >&2; exit 2; }
+fi
 
 # Same concurrency for wrk, pgbench and redis-benchmark, so each ratio compares like with like.
 connections=16
@@ -36,6 +48,8 @@ replay_share=0.2
 slices=3
 # Without the development proxy the launch profile's port is Kestrel's own.
 api=http://localhost:5100
+baseline_port=5102
+baseline=http://localhost:$baseline_port
 peer=http://127.0.0.1:5200
 # Stands in for the benchmark partner's webhook endpoint: answers every notification 204.
 receiver_port=5201
@@ -52,7 +66,7 @@ ensure_npm_packages "$bench_dir/peer" "the Node.js peer's npm packages"
 # The AppHost's ports are fixed by the launch profiles (Api 5100, worker 5101, dashboard 15000,
 # OTLP 19000), the peer's and the receiver's here; a ./run.sh or another bench already holding them
 # would be measured instead of ours.
-for port in 5100 5101 15000 19000 5200 "$receiver_port"; do
+for port in 5100 5101 15000 19000 5200 "$receiver_port" "$baseline_port"; do
   if port_in_use "$port"; then die "port $port is in use (is ./run.sh or another bench running?); stop it first"; fi
 done
 
@@ -66,11 +80,12 @@ chmod 755 "$run_dir" # PostgreSQL runs as its own OS user and must reach its dat
 apphost=
 peer_pid=
 receiver_pid=
+baseline_pid=
 
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
-  for pid in $peer_pid $receiver_pid; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in $peer_pid $receiver_pid $baseline_pid; do kill -TERM "$pid" 2>/dev/null || true; done
   if [ -n "$apphost" ]; then
     echo "==> stopping"
     kill -TERM "$apphost" 2>/dev/null || true
@@ -89,6 +104,7 @@ cleanup() {
     kill -TERM $leftover 2>/dev/null || true
     status=1
   fi
+  [ -d "$run_dir/baseline" ] && git worktree remove --force "$run_dir/baseline"
   rm -rf "$run_dir"
   exit "$status"
 }
@@ -96,6 +112,12 @@ trap cleanup EXIT
 trap 'echo "bench: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+if [ -n "$baseline_ref" ]; then
+  echo "==> building the baseline Api at ${baseline_commit:0:12} (Release)"
+  git worktree add --quiet --detach "$run_dir/baseline" "$baseline_commit"
+  dotnet build "$run_dir/baseline/DompetKilat.Api" -c Release -nologo -v quiet -clp:ErrorsOnly
+fi
 
 # The bench chooses the PostgreSQL password (an Aspire parameter, normally generated) so pgbench and
 # psql can log in the same way the services do. It goes through env, not the AppHost's command line.
@@ -172,14 +194,14 @@ port_in_use 5200 || die "the peer did not start listening"
 
 clk_tck=$(getconf CLK_TCK)
 # cpu_ticks: CPU time used so far (clock ticks) by PostgreSQL (server and every backend, including
-# ended ones), Api, worker, Redis, the peer, the rest of the AppHost's tree (AppHost, DCP, the
+# ended ones), Api (with the baseline Api of --baseline), worker, Redis, the peer, the rest of the AppHost's tree (AppHost, DCP, the
 # partner sandbox), and the whole machine (which also covers wrk and anything else running).
 cpu_ticks() {
   local busy
   busy=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat)
   # A process may end between the glob and the read; cat then fails, which must not end the bench.
   { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v pg="$postmaster_pid" -v api="$api_pid" -v wk="$worker_pid" \
-    -v rd="$redis_pid" -v pr="$peer_pid" -v roots="$apphost $dcp" -v busy="$busy" '
+    -v rd="$redis_pid" -v pr="$peer_pid" -v bl="${baseline_pid:-0}" -v roots="$apphost $dcp" -v busy="$busy" '
     {
       pid = $1; line = $0; sub(/^[0-9]+ \(.*\) /, "", line); split(line, f, " ")
       parent[pid] = f[2]; ticks[pid] = f[12] + f[13]
@@ -190,7 +212,7 @@ cpu_ticks() {
       for (pid in ticks) {
         for (p = pid; p > 1; p = parent[p]) {
           if (p == pg) { g["pg"] += ticks[pid]; break }
-          if (p == api) { g["api"] += ticks[pid]; break }
+          if (p == api || p == bl) { g["api"] += ticks[pid]; break }
           if (p == wk) { g["wk"] += ticks[pid]; break }
           if (p == rd) { g["rd"] += ticks[pid]; break }
           if (p == pr) { g["pr"] += ticks[pid]; break }
@@ -215,7 +237,7 @@ note_run_peaks() {
 }
 reset_peaks() {
   note_run_peaks
-  for pid in "$api_pid" "$worker_pid" "$peer_pid"; do echo 5 >"/proc/$pid/clear_refs" 2>/dev/null || peaks_cumulative=1; done
+  for pid in "$api_pid" "$worker_pid" "$peer_pid" $baseline_pid; do echo 5 >"/proc/$pid/clear_refs" 2>/dev/null || peaks_cumulative=1; done
 }
 peak_mb() { awk '/^VmHWM/ { printf "%d", $2 / 1024 }' "/proc/$1/status"; }
 peaks_cumulative=0
@@ -282,21 +304,24 @@ apply_latency() {
 }
 
 # versus NAME PEER_NAME LIMIT SCRIPT ARGS_FUNCTION: one workload on the Api (as the benchmark
-# partner) and on the peer, a warm-up each, then alternating slices (Api, peer, Api, peer ...) so
-# that the machine's drift hits both alike; appends both rows and sets api_rps and peer_rps. The
-# rate is all requests over all slices' time; p50 is the slices' mean, p99 their highest.
-# ARGS_FUNCTION SIDE SLICE prints the wrk arguments of a slice (slice 0 is the warm-up).
+# partner) and on the peer (and on the baseline Api with --baseline), a warm-up each, then
+# alternating slices (Api, peer, Api, peer ...) so that the machine's drift hits each alike; appends
+# a row each and sets api_rps and peer_rps. The rate is all requests over all slices' time; p50 is
+# the slices' mean, p99 their highest. ARGS_FUNCTION SIDE SLICE prints the wrk arguments of a slice
+# (slice 0 is the warm-up).
 versus() {
   local name=$1 peer_name=$2 limit=$3 script=$4 args_of=$5 side i before t0
   local -A req=() dur=() err=() p50sum=() p99max=() ticks=() secs=()
   local seconds=$(((duration + slices - 1) / slices))
-  for side in api peer; do
+  local sides="api peer"
+  [ -n "$baseline_pid" ] && sides="baseline api peer"
+  for side in $sides; do
     on_side "$side" wrk_run "$script" "$warmup" $($args_of "$side" 0)
     req[$side]=0 dur[$side]=0 err[$side]=0 p50sum[$side]=0 p99max[$side]=0 ticks[$side]="0 0 0 0 0 0 0" secs[$side]=0
   done
   reset_peaks
   for i in $(seq 1 "$slices"); do
-    for side in api peer; do
+    for side in $sides; do
       before=$(cpu_ticks) t0=$(now)
       on_side "$side" wrk_run "$script" "$seconds" $($args_of "$side" "$i")
       ticks[$side]=$(ticks_add "${ticks[$side]}" "$before" "$(cpu_ticks)")
@@ -306,13 +331,16 @@ versus() {
       [ "$p99_us" -gt "${p99max[$side]}" ] && p99max[$side]=$p99_us
     done
   done
-  for side in api peer; do
+  for side in $sides; do
     rps=$(echo "scale=0; ${req[$side]} * 1000000 / ${dur[$side]}" | bc)
     p50=$(echo "scale=1; ${p50sum[$side]} / $slices / 1000" | bc)
     p99=$(echo "scale=1; ${p99max[$side]} / 1000" | bc)
     if [ "$side" = api ]; then
       api_rps=$rps
       row "$name" "$rps" "$p50" "$p99" "${err[$side]}" - - "$limit" "$peer_name" "$(cores "${ticks[$side]}" "${secs[$side]}")"
+    elif [ "$side" = baseline ]; then
+      row "BEFORE $name" "$rps" "$p50" "$p99" "${err[$side]}" - - "$limit" "$peer_name" "$(cores "${ticks[$side]}" "${secs[$side]}")" \
+        "$(peak_mb "$baseline_pid")" -
     else
       peer_rps=$rps
       row "PEER $name" "$rps" "$p50" "$p99" "${err[$side]}" - - "$limit" - "$(cores "${ticks[$side]}" "${secs[$side]}")" \
@@ -320,11 +348,16 @@ versus() {
     fi
   done
 }
-# on_side SIDE COMMAND...: runs a wrk command against the Api as the benchmark partner, or the peer.
+# on_side SIDE COMMAND...: runs a wrk command against the Api (or the baseline Api) as the benchmark
+# partner, or against the peer.
 on_side() {
   local side=$1
   shift
-  if [ "$side" = peer ]; then target=$peer BENCH_PARTNER_KEY= "$@"; else "$@"; fi
+  case $side in
+    peer) target=$peer BENCH_PARTNER_KEY= "$@" ;;
+    baseline) target=$baseline "$@" ;;
+    *) "$@" ;;
+  esac
 }
 
 # wait_for_outbox: until every notification owed to the benchmark partner has been delivered.
@@ -426,10 +459,28 @@ done
 
 # ---- workloads through the Api ------------------------------------------------------------------
 
+if [ -n "$baseline_ref" ]; then
+  echo "==> starting the baseline Api (${baseline_commit:0:12}) beside this one, with its settings"
+  # The same settings as the Api the AppHost started, its own port and name; it is not in the
+  # registry's list of replicas, so the admin routes do not wait for it (the bench changes nothing after the seed).
+  mapfile -d '' -t api_env < <(grep -zv '^\(ASPNETCORE_URLS\|ASPNETCORE_HTTP_PORTS\|HTTP_PORTS\|OTEL_SERVICE_NAME\|OTEL_RESOURCE_ATTRIBUTES\)=' "/proc/$api_pid/environ")
+  (cd "$run_dir/baseline/DompetKilat.Api/bin/Release/net10.0" && exec env -i "${api_env[@]}" \
+    ASPNETCORE_URLS="$baseline" OTEL_SERVICE_NAME=api-baseline ./DompetKilat.Api) >"$run_dir/baseline.log" 2>&1 &
+  baseline_pid=$!
+  for _ in $(seq 1 60); do
+    kill -0 "$baseline_pid" 2>/dev/null || { tail -n 30 "$run_dir/baseline.log" >&2; die "the baseline Api exited"; }
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$baseline/v1/borrower/0" -H "$partner_header")" = 404 ] && break
+    sleep 1
+  done
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "$baseline/v1/borrower/0" -H "$partner_header")" = 404 ] ||
+    die "the baseline Api does not serve the benchmark partner"
+fi
+
 echo "==> workloads ($mode: ${warmup}s warm-up + ${duration}s each, $connections connections)"
 : >"$results"
 
-# Every slice registers new people: a run tag of its own per slice (1-4 the Api's, 5-8 the peer's).
+# Every slice registers new people: a run tag of its own per slice (1-4 the Api's, 5-8 the
+# baseline's on the same database, and 5-8 again the peer's on its own).
 register_args() { if [ "$1" = api ]; then echo $((1 + $2)); else echo $((5 + $2)); fi; }
 read_args() { echo "$hot" 3000; }
 echo "    borrower registration (Api and peer, alternating)"
@@ -582,4 +633,5 @@ printf 'notifications to the benchmark partner, %s\n' "${notified[@]}"
 note_run_peaks
 echo "peak resident memory over the whole run: Api $run_peak_api MB, worker $run_peak_worker MB"
 echo "svc MB: the Api's peak, or the peer's on PEER rows; x peer: the rate over the peer's registration rate (callbacks) or its own row's rate"
+[ -z "$baseline_ref" ] || echo "BEFORE rows: the Api of $baseline_ref (${baseline_commit:0:12}) beside this one ($(git rev-parse --short=12 HEAD)$(git diff --quiet HEAD || echo ', with uncommitted changes')), same data, alternating"
 [ "$peaks_cumulative" = 0 ] || echo "note: could not reset peak memory (not root?); memory columns are peaks since start"

@@ -173,6 +173,11 @@ public sealed class KubernetesManifestTests(RenderedDeployment rendered) : IClas
         {
             Assert.All(Containers(objects), c => Assert.False(c.Container.Env(objects).ContainsKey("ASPNETCORE_FORWARDEDHEADERS_ENABLED"),
                 $"{overlay}: {c.Workload} turns on the framework's forwarded headers, a second hop"));
+            var api = Assert.Single(Containers(objects), c => c.Container.Name == "api").Container.Env(objects);
+            var proxies = api.Where(e => e.Key.StartsWith("Security__TrustedProxies__", StringComparison.Ordinal)).Select(e => e.Value["value ".Length..]).ToList();
+            Assert.NotEmpty(proxies);
+            // The ingress controller's pool, not the cluster's pod network: any pod there could otherwise speak for a caller.
+            Assert.All(proxies, proxy => Assert.True(System.Net.IPNetwork.Parse(proxy).PrefixLength >= 24, $"{overlay}: trusted proxies {proxy} is wider than the ingress controller's pool"));
             var egress = Assert.Single(objects, o => (string?)o["kind"] == "NetworkPolicy"
                 && (string?)o["spec"]!["podSelector"]!["matchLabels"]?["app.kubernetes.io/name"] == "callback-worker"
                 && o["spec"]!["policyTypes"]!.AsArray().Any(t => (string?)t == "Egress"));
