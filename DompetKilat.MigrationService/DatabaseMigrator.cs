@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using DompetKilat.Domain.Partners;
-using DompetKilat.Domain.Persistence;
+using DompetKilat.Lending.Partners;
+using DompetKilat.Lending.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace DompetKilat.MigrationService;

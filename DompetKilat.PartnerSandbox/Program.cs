@@ -1,4 +1,4 @@
-using DompetKilat.Domain.Webhooks;
+using DompetKilat.Lending.Webhooks;
 using DompetKilat.PartnerSandbox;
 
 var builder = WebApplication.CreateBuilder(args);

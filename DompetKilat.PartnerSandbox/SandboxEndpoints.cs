@@ -1,5 +1,5 @@
 using System.Text.Json;
-using DompetKilat.Domain.Webhooks;
+using DompetKilat.Lending.Webhooks;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace DompetKilat.PartnerSandbox;

@@ -1,7 +1,7 @@
 using DompetKilat.Api.Audit;
 using DompetKilat.Api.Contract;
-using DompetKilat.Domain.Borrowers;
-using DompetKilat.Domain.Persistence;
+using DompetKilat.Lending.Borrowers;
+using DompetKilat.Lending.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,7 +1,7 @@
 using DompetKilat.Api.Audit;
 using DompetKilat.Api.Contract;
-using DompetKilat.Domain.Notifications;
-using DompetKilat.Domain.Persistence;
+using DompetKilat.Lending.Notifications;
+using DompetKilat.Lending.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -77,8 +77,8 @@ public static class AdminEventEndpoints
         }
 
         // Pending for a partner nothing can reach, it would wait for nobody; the lock keeps the
-        // webhook there until this commits (LoanEvents.ReachablePartnersAsync).
-        if ((await LoanEvents.ReachablePartnersAsync(db, [partnerId.Value], cancellationToken)).Count == 0)
+        // webhook there until this commits (PartnerEventOutbox.ReachablePartnersAsync).
+        if ((await PartnerEventOutbox.ReachablePartnersAsync(db, [partnerId.Value], cancellationToken)).Count == 0)
         {
             return ContractResults.StepNotAllowed($"event {id} cannot be sent: its partner has no webhookUrl");
         }

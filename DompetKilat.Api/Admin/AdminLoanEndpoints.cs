@@ -1,10 +1,10 @@
 using DompetKilat.Api.Audit;
 using DompetKilat.Api.Contract;
 using DompetKilat.Api.Loans;
-using DompetKilat.Domain.Borrowers;
-using DompetKilat.Domain.Loans;
-using DompetKilat.Domain.Notifications;
-using DompetKilat.Domain.Persistence;
+using DompetKilat.Lending.Borrowers;
+using DompetKilat.Lending.Loans;
+using DompetKilat.Lending.Notifications;
+using DompetKilat.Lending.Data;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -60,14 +60,13 @@ public static class AdminLoanEndpoints
         var contractDate = request.ContractDate is { } date ? DateOnly.ParseExact(date, FieldRules.ContractDateFormat) : (DateOnly?)null;
         var loanCode = request.LoanCode ?? LoanCodes.New();
         var now = services.Clock.GetUtcNow().UtcDateTime;
-        var step = LoanLifecycle.Approve(loan, loanCode, request.ContractNo ?? "", contractDate, now);
+        var step = loan.Approve(loanCode, request.ContractNo ?? "", contractDate, now);
         if (step.Outcome != LifecycleOutcome.Done)
         {
             return ContractResults.StepNotAllowed(step.Reason!);
         }
 
         await using var transaction = await services.Db.Database.BeginTransactionAsync(cancellationToken);
-        await NotifyPartnerAsync(services.Db, loan, LoanEvents.Approved, now, cancellationToken);
         services.Audit.SaveWith(services.Db, loan: loan);
         try
         {
@@ -105,14 +104,13 @@ public static class AdminLoanEndpoints
         services.Audit.About(borrowerId: loan.BorrowerId, loanId: loan.Id);
 
         var now = services.Clock.GetUtcNow().UtcDateTime;
-        var step = LoanLifecycle.Reject(loan, request.Reason!, now);
+        var step = loan.Reject(request.Reason!, now);
         if (step.Outcome != LifecycleOutcome.Done)
         {
             return ContractResults.StepNotAllowed(step.Reason!);
         }
 
         await using var transaction = await services.Db.Database.BeginTransactionAsync(cancellationToken);
-        await NotifyPartnerAsync(services.Db, loan, LoanEvents.Rejected, now, cancellationToken);
         services.Audit.SaveWith(services.Db, loan: loan);
         try
         {
@@ -127,18 +125,6 @@ public static class AdminLoanEndpoints
         return ContractResults.Success(LoanEntity.From(loan));
     }
 
-    /// <summary>
-    /// Adds the partner's event to the change's own unit of work: it commits with the loan or not
-    /// at all (API-CONTRACT §9), and a lost race (row version) rolls both back. Runs in the
-    /// caller's transaction, which holds the partner's webhook as read until the event commits.
-    /// </summary>
-    private static async Task NotifyPartnerAsync(LendingDbContext db, Loan loan, string type, DateTime now, CancellationToken cancellationToken)
-    {
-        var partnerId = await db.Borrowers.Where(b => b.Id == loan.BorrowerId).Select(b => b.PartnerId).SingleAsync(cancellationToken);
-        var reachable = await LoanEvents.ReachablePartnersAsync(db, [partnerId], cancellationToken);
-        db.PartnerEvents.Add(LoanEvents.For(loan, partnerId, reachable.Contains(partnerId), type, now));
-    }
-
     private static JsonHttpResult<ApiResponse<ErrorData>> LoanNotFound(long id) =>
         ContractResults.NotFound($"loan {id} record not found");
 
@@ -147,7 +133,7 @@ public static class AdminLoanEndpoints
         LendingDbContext db, long id, string step, CancellationToken cancellationToken)
     {
         var current = await db.Loans.AsNoTracking().SingleAsync(l => l.Id == id, cancellationToken);
-        return ContractResults.StepNotAllowed(LoanLifecycle.Refusal(current, step));
+        return ContractResults.StepNotAllowed(current.Refusal(step));
     }
 }
 

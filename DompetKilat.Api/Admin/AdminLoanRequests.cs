@@ -1,5 +1,5 @@
 using DompetKilat.Api.Contract;
-using DompetKilat.Domain.Borrowers;
+using DompetKilat.Lending.Borrowers;
 using FluentValidation;
 
 namespace DompetKilat.Api.Admin;

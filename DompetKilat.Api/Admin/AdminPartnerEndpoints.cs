@@ -1,9 +1,9 @@
 using DompetKilat.Api.Audit;
 using DompetKilat.Api.Contract;
 using DompetKilat.Api.Partners;
-using DompetKilat.Domain.Notifications;
-using DompetKilat.Domain.Partners;
-using DompetKilat.Domain.Persistence;
+using DompetKilat.Lending.Notifications;
+using DompetKilat.Lending.Partners;
+using DompetKilat.Lending.Data;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -134,7 +134,7 @@ public static class AdminPartnerEndpoints
         {
             // Nothing can reach the partner now, so what waited for it waits for an operator instead.
             // The update above holds its row, so an event committing meanwhile was either made
-            // undeliverable already or is pending and seen here (LoanEvents.ReachablePartnersAsync).
+            // undeliverable already or is pending and seen here (PartnerEventOutbox.ReachablePartnersAsync).
             // An attempt already in flight may still arrive; its outcome is not recorded.
             await services.Db.PartnerEvents
                 .Where(e => e.PartnerId == partner.Id && e.State == PartnerEventState.Pending)

@@ -1,5 +1,5 @@
 using DompetKilat.Api.Contract;
-using DompetKilat.Domain.Partners;
+using DompetKilat.Lending.Partners;
 using FluentValidation;
 
 namespace DompetKilat.Api.Admin;

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using DompetKilat.Domain.Partners;
+using DompetKilat.Lending.Partners;
 
 namespace DompetKilat.Api.Admin;
 

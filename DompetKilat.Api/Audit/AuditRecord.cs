@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using DompetKilat.Api.Contract;
 using DompetKilat.Api.Partners;
-using DompetKilat.Domain.Audit;
-using DompetKilat.Domain.Borrowers;
-using DompetKilat.Domain.Loans;
-using DompetKilat.Domain.Persistence;
+using DompetKilat.Lending.Audit;
+using DompetKilat.Lending.Borrowers;
+using DompetKilat.Lending.Loans;
+using DompetKilat.Lending.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace DompetKilat.Api.Audit;

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
-using DompetKilat.Domain.Audit;
-using DompetKilat.Domain.Persistence;
+using DompetKilat.Lending.Audit;
+using DompetKilat.Lending.Data;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;

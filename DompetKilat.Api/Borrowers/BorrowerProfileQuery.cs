@@ -1,6 +1,6 @@
-using DompetKilat.Domain.Borrowers;
-using DompetKilat.Domain.Loans;
-using DompetKilat.Domain.Persistence;
+using DompetKilat.Lending.Borrowers;
+using DompetKilat.Lending.Loans;
+using DompetKilat.Lending.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace DompetKilat.Api.Borrowers;

@@ -1,6 +1,6 @@
 using System.Globalization;
-using DompetKilat.Domain.Borrowers;
-using DompetKilat.Domain.Loans;
+using DompetKilat.Lending.Borrowers;
+using DompetKilat.Lending.Loans;
 
 namespace DompetKilat.Api.Borrowers;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 using DompetKilat.Api.Contract;
-using DompetKilat.Domain.Borrowers;
+using DompetKilat.Lending.Borrowers;
 using FluentValidation;
 
 namespace DompetKilat.Api.Borrowers;

@@ -1,7 +1,7 @@
 using DompetKilat.Api.Contract;
-using DompetKilat.Domain.Borrowers;
-using DompetKilat.Domain.Callbacks;
-using DompetKilat.Domain.Loans;
+using DompetKilat.Lending.Borrowers;
+using DompetKilat.Lending.Callbacks;
+using DompetKilat.Lending.Loans;
 using FluentValidation;
 
 namespace DompetKilat.Api.Callbacks;

@@ -1,6 +1,6 @@
 using DompetKilat.Api.Contract;
 using DompetKilat.Api.Security;
-using DompetKilat.Domain.Callbacks;
+using DompetKilat.Lending.Callbacks;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;

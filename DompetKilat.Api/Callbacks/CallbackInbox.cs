@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using DompetKilat.Domain.Callbacks;
-using DompetKilat.Domain.Persistence;
+using DompetKilat.Lending.Callbacks;
+using DompetKilat.Lending.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace DompetKilat.Api.Callbacks;

@@ -6,7 +6,7 @@ using DompetKilat.Api.Borrowers;
 using DompetKilat.Api.Callbacks;
 using DompetKilat.Api.Contract;
 using DompetKilat.Api.Security;
-using DompetKilat.Domain.Callbacks;
+using DompetKilat.Lending.Callbacks;
 using FluentValidation;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Json;

@@ -3,9 +3,9 @@ using DompetKilat.Api.Borrowers;
 using DompetKilat.Api.Contract;
 using DompetKilat.Api.Partners;
 using DompetKilat.Api.Security;
-using DompetKilat.Domain.Borrowers;
-using DompetKilat.Domain.Loans;
-using DompetKilat.Domain.Persistence;
+using DompetKilat.Lending.Borrowers;
+using DompetKilat.Lending.Loans;
+using DompetKilat.Lending.Data;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -169,25 +169,15 @@ public static class LoanEndpoints
         FieldRules.TryParseRupiah(r.Plafons!, out var plafons);
         FieldRules.TryParseRupiah(data.Amount!, out var amount);
         FieldRules.TryParseTenorUnit(data.Unit!, out var unit);
-        return new Loan
-        {
-            BorrowerId = borrower.Id,
-            ProductId = productId,
-            Plafons = plafons,
-            Amount = amount,
-            Tenor = data.Tenor!.Value,
-            TenorUnit = unit,
-            Interest = references.Interest!,
-            References = new LoanReferences
+        return new Loan(borrower.Id, productId, plafons, amount, data.Tenor!.Value, unit, references.Interest!,
+            new LoanReferences
             {
                 BusinessAddress = references.BusinessAddress!, BusinessVillage = references.BusinessVillage!,
                 BusinessSubdistrict = references.BusinessSubdistrict!, BusinessCity = references.BusinessCity!,
                 BusinessProvince = references.BusinessProvince!, BusinessOwnership = references.BusinessOwnership!,
                 Npwp = references.Npwp!, JobPosition = references.JobPosition!,
             },
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
+            now);
     }
 }
 

@@ -1,5 +1,5 @@
-using DompetKilat.Domain.Borrowers;
-using DompetKilat.Domain.Loans;
+using DompetKilat.Lending.Borrowers;
+using DompetKilat.Lending.Loans;
 
 namespace DompetKilat.Api.Loans;
 

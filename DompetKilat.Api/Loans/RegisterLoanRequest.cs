@@ -2,7 +2,7 @@ using System.Linq.Expressions;
 using System.Text.Json.Serialization;
 using DompetKilat.Api.Borrowers;
 using DompetKilat.Api.Contract;
-using DompetKilat.Domain.Borrowers;
+using DompetKilat.Lending.Borrowers;
 using FluentValidation;
 
 namespace DompetKilat.Api.Loans;

@@ -1,5 +1,5 @@
 using System.Reflection;
-using DompetKilat.Domain.Partners;
+using DompetKilat.Lending.Partners;
 
 namespace DompetKilat.Api.Partners;
 

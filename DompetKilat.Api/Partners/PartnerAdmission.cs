@@ -1,5 +1,5 @@
 using DompetKilat.Api.Contract;
-using DompetKilat.Domain.Persistence;
+using DompetKilat.Lending.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,4 +1,4 @@
-using DompetKilat.Domain.Partners;
+using DompetKilat.Lending.Partners;
 
 namespace DompetKilat.Api.Partners;
 

@@ -1,4 +1,4 @@
-using DompetKilat.Domain.Persistence;
+using DompetKilat.Lending.Data;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace DompetKilat.Api.Partners;

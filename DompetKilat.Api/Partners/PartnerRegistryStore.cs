@@ -1,6 +1,6 @@
 using System.Data;
-using DompetKilat.Domain.Partners;
-using DompetKilat.Domain.Persistence;
+using DompetKilat.Lending.Partners;
+using DompetKilat.Lending.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;

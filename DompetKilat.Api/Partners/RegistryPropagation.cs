@@ -1,5 +1,5 @@
 using DompetKilat.Api.Contract;
-using DompetKilat.Domain.Persistence;
+using DompetKilat.Lending.Data;
 
 namespace DompetKilat.Api.Partners;
 

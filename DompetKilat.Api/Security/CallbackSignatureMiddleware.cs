@@ -1,5 +1,5 @@
 using DompetKilat.Api.Contract;
-using DompetKilat.Domain.Webhooks;
+using DompetKilat.Lending.Webhooks;
 
 namespace DompetKilat.Api.Security;
 

@@ -1,7 +1,7 @@
 using DompetKilat.Api.Audit;
 using DompetKilat.Api.Contract;
 using DompetKilat.Api.Partners;
-using DompetKilat.Domain.Audit;
+using DompetKilat.Lending.Audit;
 
 namespace DompetKilat.Api.Security;
 

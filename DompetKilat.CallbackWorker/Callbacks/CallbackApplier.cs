@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using DompetKilat.Domain.Callbacks;
-using DompetKilat.Domain.Loans;
-using DompetKilat.Domain.Notifications;
-using DompetKilat.Domain.Persistence;
+using DompetKilat.Lending.Callbacks;
+using DompetKilat.Lending.Loans;
+using DompetKilat.Lending.Notifications;
+using DompetKilat.Lending.Data;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -70,29 +70,14 @@ internal sealed class CallbackApplier(LendingDbContext db, CallbackMetrics metri
         // Each loan carries its whole payment history too, so only the loans this batch took
         // callbacks of are loaded; the others stay locked until the commit and wait for the next.
         var applying = callbacks.Select(c => c.LoanId).Distinct().ToList();
-        var loaded = await db.Loans.Where(l => applying.Contains(l.Id))
-            .Select(l => new { Loan = l, l.Borrower!.PartnerId }).ToListAsync(cancellationToken);
-        var loans = loaded.ToDictionary(l => l.Loan.Id, l => l.Loan);
-        var partners = loaded.ToDictionary(l => l.Loan.Id, l => l.PartnerId);
-        var reachable = await LoanEvents.ReachablePartnersAsync(db, partners.Values, cancellationToken);
+        var loans = await db.Loans.Where(l => applying.Contains(l.Id)).ToDictionaryAsync(l => l.Id, cancellationToken);
 
         var now = clock.GetUtcNow().UtcDateTime;
         foreach (var callback in callbacks)
         {
             using var activity = StartApplyActivity(callback);
-            var loan = loans[callback.LoanId];
-            var (statusBefore, numberOfPayBefore, wasDisbursed) = (loan.Status, loan.NumberOfPay, loan.DisbursedAt is not null);
-            var step = LoanLifecycle.Apply(loan, CallbackFingerprint.Read(callback.Payload).ToSnapshot(), callback.AcceptedAt, now);
-            if (step.Outcome == LifecycleOutcome.Done)
-            {
-                // In this transaction, so the partner hears of exactly the changes that commit.
-                foreach (var type in LoanEvents.OfSnapshot(statusBefore, numberOfPayBefore, wasDisbursed, loan))
-                {
-                    var partnerId = partners[loan.Id];
-                    db.PartnerEvents.Add(LoanEvents.For(loan, partnerId, reachable.Contains(partnerId), type, now));
-                }
-            }
-
+            // What the step raises is saved with it below, so the partner hears of exactly the changes that commit.
+            var step = loans[callback.LoanId].Apply(CallbackFingerprint.Read(callback.Payload).ToSnapshot(), callback.AcceptedAt, now);
             callback.State = step.Outcome == LifecycleOutcome.Done ? CallbackState.Applied : CallbackState.Stale;
             callback.Reason = step.Reason;
             callback.Attempts++;

@@ -1,4 +1,4 @@
-using DompetKilat.Domain.Persistence;
+using DompetKilat.Lending.Data;
 using StackExchange.Redis;
 
 namespace DompetKilat.CallbackWorker.Callbacks;

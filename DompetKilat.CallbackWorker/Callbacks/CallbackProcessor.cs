@@ -1,5 +1,5 @@
-using DompetKilat.Domain.Callbacks;
-using DompetKilat.Domain.Persistence;
+using DompetKilat.Lending.Callbacks;
+using DompetKilat.Lending.Data;
 using Polly;
 using Polly.Registry;
 

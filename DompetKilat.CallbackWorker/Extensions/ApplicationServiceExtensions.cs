@@ -1,6 +1,6 @@
 using DompetKilat.CallbackWorker.Callbacks;
 using DompetKilat.CallbackWorker.Notifications;
-using DompetKilat.Domain.Callbacks;
+using DompetKilat.Lending.Callbacks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Polly;
 using Polly.Retry;

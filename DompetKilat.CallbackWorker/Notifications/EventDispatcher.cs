@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
-using DompetKilat.Domain.Notifications;
-using DompetKilat.Domain.Persistence;
+using DompetKilat.Lending.Notifications;
+using DompetKilat.Lending.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace DompetKilat.CallbackWorker.Notifications;

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using DompetKilat.Domain.Callbacks;
+using DompetKilat.Lending.Callbacks;
 
 namespace DompetKilat.CallbackWorker.Notifications;
 

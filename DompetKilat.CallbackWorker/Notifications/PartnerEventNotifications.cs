@@ -1,4 +1,4 @@
-using DompetKilat.Domain.Persistence;
+using DompetKilat.Lending.Data;
 
 namespace DompetKilat.CallbackWorker.Notifications;
 

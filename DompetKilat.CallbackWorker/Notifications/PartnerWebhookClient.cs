@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
-using DompetKilat.Domain.Webhooks;
+using DompetKilat.Lending.Webhooks;
 
 namespace DompetKilat.CallbackWorker.Notifications;
 

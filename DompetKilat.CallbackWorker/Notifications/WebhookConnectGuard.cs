@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using DompetKilat.Domain.Partners;
+using DompetKilat.Lending.Partners;
 
 namespace DompetKilat.CallbackWorker.Notifications;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using DompetKilat.Domain.Loans;
+using DompetKilat.Lending.Loans;
 using DompetKilat.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using DompetKilat.Domain.Callbacks;
+using DompetKilat.Lending.Callbacks;
 using DompetKilat.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using DompetKilat.Domain.Callbacks;
-using DompetKilat.Domain.Persistence;
+using DompetKilat.Lending.Callbacks;
+using DompetKilat.Lending.Data;
 using DompetKilat.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using StackExchange.Redis;

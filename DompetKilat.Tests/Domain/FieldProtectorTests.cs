@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using DompetKilat.Domain.Persistence;
+using DompetKilat.Lending.Data;
 
 namespace DompetKilat.Tests.Domain;
 

@@ -1,4 +1,4 @@
-using DompetKilat.Domain.Borrowers;
+using DompetKilat.Lending.Borrowers;
 
 namespace DompetKilat.Tests.Domain;
 

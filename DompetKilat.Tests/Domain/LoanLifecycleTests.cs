@@ -1,4 +1,5 @@
-using DompetKilat.Domain.Loans;
+using DompetKilat.Lending.Loans;
+using DompetKilat.Lending.Notifications;
 
 namespace DompetKilat.Tests.Domain;
 
@@ -14,7 +15,7 @@ public sealed class LoanLifecycleTests
     {
         var loan = LoanIn(from);
 
-        var step = LoanLifecycle.Approve(loan, "LC1635132008", "CN-1", new DateOnly(2022, 1, 11), Now);
+        var step = loan.Approve("LC1635132008", "CN-1", new DateOnly(2022, 1, 11), Now);
 
         if (from == LoanStatus.Inactive)
         {
@@ -38,7 +39,7 @@ public sealed class LoanLifecycleTests
     {
         var loan = LoanIn(from);
 
-        var step = LoanLifecycle.Reject(loan, "income not verified", Now);
+        var step = loan.Reject("income not verified", Now);
 
         var allowed = from is LoanStatus.Inactive or LoanStatus.Approved;
         Assert.Equal(allowed ? LifecycleOutcome.Done : LifecycleOutcome.Forbidden, step.Outcome);
@@ -52,7 +53,7 @@ public sealed class LoanLifecycleTests
         var loan = LoanIn(LoanStatus.Approved);
         var acceptedAt = Now.AddSeconds(-1);
 
-        var step = LoanLifecycle.Apply(loan, Snapshot(LoanStatus.Active, numberOfPay: 0, amount: 900_000), acceptedAt, Now);
+        var step = loan.Apply(Snapshot(LoanStatus.Active, numberOfPay: 0, amount: 900_000), acceptedAt, Now);
 
         Assert.Equal(LifecycleOutcome.Done, step.Outcome);
         Assert.Equal(LoanStatus.Active, loan.Status);
@@ -68,9 +69,9 @@ public sealed class LoanLifecycleTests
     public void A_newer_repayment_snapshot_replaces_the_applied_one()
     {
         var loan = LoanIn(LoanStatus.Approved);
-        LoanLifecycle.Apply(loan, Snapshot(LoanStatus.Active, numberOfPay: 1), Now, Now);
+        loan.Apply(Snapshot(LoanStatus.Active, numberOfPay: 1), Now, Now);
 
-        var step = LoanLifecycle.Apply(loan, Snapshot(LoanStatus.Active, numberOfPay: 2), Now, Now);
+        var step = loan.Apply(Snapshot(LoanStatus.Active, numberOfPay: 2), Now, Now);
 
         Assert.Equal(LifecycleOutcome.Done, step.Outcome);
         Assert.Equal(2, loan.NumberOfPay);
@@ -82,10 +83,10 @@ public sealed class LoanLifecycleTests
     public void An_older_snapshot_is_stale_and_changes_nothing()
     {
         var loan = LoanIn(LoanStatus.Approved);
-        LoanLifecycle.Apply(loan, Snapshot(LoanStatus.Active, numberOfPay: 3), Now, Now);
+        loan.Apply(Snapshot(LoanStatus.Active, numberOfPay: 3), Now, Now);
         var updatedAt = loan.UpdatedAt;
 
-        var step = LoanLifecycle.Apply(loan, Snapshot(LoanStatus.Active, numberOfPay: 2), Now.AddMinutes(1), Now.AddMinutes(1));
+        var step = loan.Apply(Snapshot(LoanStatus.Active, numberOfPay: 2), Now.AddMinutes(1), Now.AddMinutes(1));
 
         Assert.Equal(LifecycleOutcome.Stale, step.Outcome);
         Assert.Equal("numberOfPay 2 is older than the applied 3", step.Reason);
@@ -102,9 +103,9 @@ public sealed class LoanLifecycleTests
     public void A_terminal_loan_is_never_reopened(LoanStatus terminal)
     {
         var loan = LoanIn(LoanStatus.Approved);
-        LoanLifecycle.Apply(loan, Snapshot(terminal, numberOfPay: 1), Now, Now);
+        loan.Apply(Snapshot(terminal, numberOfPay: 1), Now, Now);
 
-        var step = LoanLifecycle.Apply(loan, Snapshot(LoanStatus.Active, numberOfPay: 4), Now, Now);
+        var step = loan.Apply(Snapshot(LoanStatus.Active, numberOfPay: 4), Now, Now);
 
         Assert.Equal(LifecycleOutcome.Stale, step.Outcome);
         Assert.Equal(terminal, loan.Status);
@@ -116,7 +117,7 @@ public sealed class LoanLifecycleTests
     {
         var loan = LoanIn(LoanStatus.Inactive);
 
-        var step = LoanLifecycle.Apply(loan, Snapshot(LoanStatus.Active, numberOfPay: 0), Now, Now);
+        var step = loan.Apply(Snapshot(LoanStatus.Active, numberOfPay: 0), Now, Now);
 
         Assert.Equal(LifecycleOutcome.Stale, step.Outcome);
         Assert.Equal(LoanStatus.Inactive, loan.Status);
@@ -127,7 +128,7 @@ public sealed class LoanLifecycleTests
     {
         var loan = LoanIn(LoanStatus.Approved);
 
-        LoanLifecycle.Apply(loan, Snapshot(LoanStatus.Rejected, numberOfPay: 0), Now, Now);
+        loan.Apply(Snapshot(LoanStatus.Rejected, numberOfPay: 0), Now, Now);
 
         Assert.Equal(LoanStatus.Rejected, loan.Status);
         Assert.Null(loan.DisbursedAt);
@@ -152,22 +153,59 @@ public sealed class LoanLifecycleTests
     public void Statuses_a_callback_cannot_set_are_refused(string value) =>
         Assert.False(LoanStatusExtensions.TryParseCallbackStatus(value, out _));
 
-    private static Loan LoanIn(LoanStatus status) => new()
+    [Fact]
+    public void Each_step_returns_the_notifications_it_raises_and_keeps_them_for_the_outbox()
     {
-        Id = 141,
-        Status = status,
-        Amount = 1_000_000,
-        Tenor = 3,
-        TenorUnit = "MONTH",
-        Interest = "1.5",
-        References = new LoanReferences
+        var loan = LoanIn(LoanStatus.Inactive);
+
+        Assert.Equal([LoanEvents.Approved], loan.Approve("LC1", "CN-1", null, Now).Events);
+        // A first snapshot that already reports the end of the loan: the partner hears of the disbursement first.
+        var step = loan.Apply(Snapshot(LoanStatus.Completed, numberOfPay: 4), Now, Now.AddMinutes(1));
+
+        Assert.Equal([LoanEvents.Disbursed, LoanEvents.Repayment, LoanEvents.Completed], step.Events);
+        Assert.Equal([LoanEvents.Approved, LoanEvents.Disbursed, LoanEvents.Repayment, LoanEvents.Completed], loan.RaisedEvents.Select(e => e.Type));
+        Assert.Equal("APPROVED", loan.RaisedEvents[0].Loan.Status);
+        Assert.Equal("COMPLETED", loan.RaisedEvents[^1].Loan.Status);
+    }
+
+    [Fact]
+    public void A_step_not_taken_raises_nothing()
+    {
+        var loan = LoanIn(LoanStatus.Approved);
+        loan.ClearRaisedEvents();
+
+        Assert.Empty(loan.Approve("LC2", "", null, Now).Events);
+        Assert.Empty(loan.RaisedEvents);
+        var inactive = LoanIn(LoanStatus.Inactive);
+        Assert.Empty(inactive.Apply(Snapshot(LoanStatus.Active, numberOfPay: 0), Now, Now).Events);
+        Assert.Empty(inactive.RaisedEvents);
+    }
+
+    /// <summary>A loan brought to the status through its own steps, as the back office and the lender would.</summary>
+    private static Loan LoanIn(LoanStatus status)
+    {
+        var loan = new Loan(borrowerId: 7, productId: 1, plafons: 1_000_000, amount: 1_000_000, tenor: 3, tenorUnit: "MONTH", interest: "1.5",
+            new LoanReferences
+            {
+                BusinessAddress = "", BusinessVillage = "", BusinessSubdistrict = "", BusinessCity = "",
+                BusinessProvince = "", BusinessOwnership = "", Npwp = "", JobPosition = "",
+            },
+            Now.AddDays(-1))
+        { Id = 141 };
+        if (status == LoanStatus.Inactive)
         {
-            BusinessAddress = "", BusinessVillage = "", BusinessSubdistrict = "", BusinessCity = "",
-            BusinessProvince = "", BusinessOwnership = "", Npwp = "", JobPosition = "",
-        },
-        CreatedAt = Now.AddDays(-1),
-        UpdatedAt = Now.AddDays(-1),
-    };
+            return loan;
+        }
+
+        // No loan code, as a loan that was never approved shows; a rejected one is the lender's refusal.
+        loan.Approve("", "", null, Now.AddDays(-1));
+        if (status != LoanStatus.Approved)
+        {
+            loan.Apply(new LoanSnapshot(status, "", "", 1_000_000, 0, 3, "MONTH", 0, []), Now.AddDays(-1), Now.AddDays(-1));
+        }
+
+        return loan;
+    }
 
     private static LoanSnapshot Snapshot(LoanStatus status, int numberOfPay, long amount = 1_000_000) => new(
         status, "BNI", "8808999966040139", amount, 250_000L * numberOfPay, 4, "DAY", numberOfPay,

@@ -1,5 +1,5 @@
 using System.Net;
-using DompetKilat.Domain.Partners;
+using DompetKilat.Lending.Partners;
 
 namespace DompetKilat.Tests.Domain;
 

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text;
-using DompetKilat.Domain.Notifications;
-using DompetKilat.Domain.Partners;
-using DompetKilat.Domain.Webhooks;
+using DompetKilat.Lending.Notifications;
+using DompetKilat.Lending.Partners;
+using DompetKilat.Lending.Webhooks;
 
 namespace DompetKilat.Tests.Domain;
 

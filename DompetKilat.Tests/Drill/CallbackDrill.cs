@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using DompetKilat.Domain.Callbacks;
-using DompetKilat.Domain.Loans;
-using DompetKilat.Domain.Notifications;
-using DompetKilat.Domain.Persistence;
+using DompetKilat.Lending.Callbacks;
+using DompetKilat.Lending.Loans;
+using DompetKilat.Lending.Notifications;
+using DompetKilat.Lending.Data;
 using DompetKilat.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Xunit.Abstractions;

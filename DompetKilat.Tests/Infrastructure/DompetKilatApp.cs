@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Aspire.Hosting.ApplicationModel;
-using DompetKilat.Domain.Persistence;
+using DompetKilat.Lending.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,4 @@
-using DompetKilat.Domain.Persistence;
+using DompetKilat.Lending.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;

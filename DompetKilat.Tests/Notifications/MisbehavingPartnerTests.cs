@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
-using DompetKilat.Domain.Notifications;
+using DompetKilat.Lending.Notifications;
 using DompetKilat.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Xunit.Abstractions;

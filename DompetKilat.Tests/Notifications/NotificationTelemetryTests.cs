@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using DompetKilat.Domain.Notifications;
+using DompetKilat.Lending.Notifications;
 using DompetKilat.Tests.Infrastructure;
 
 namespace DompetKilat.Tests.Notifications;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using DompetKilat.Domain.Persistence;
+using DompetKilat.Lending.Data;
 using DompetKilat.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using DompetKilat.Domain.Partners;
+using DompetKilat.Lending.Partners;
 using DompetKilat.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,4 +1,4 @@
-using DompetKilat.Domain.Callbacks;
+using DompetKilat.Lending.Callbacks;
 using DompetKilat.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,0 +1,64 @@
+using DompetKilat.Lending.Borrowers;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace DompetKilat.Lending.Data;
+
+internal sealed class BorrowerConfiguration : IEntityTypeConfiguration<Borrower>
+{
+    /// <summary>Unique index names; a violation of one names the field that is already registered.</summary>
+    public const string IdNumberIndex = "ux_borrowers_id_number";
+    public const string PhoneNumberIndex = "ux_borrowers_phone_number";
+    public const string EmailIndex = "ux_borrowers_email";
+
+    public const string IdSequence = "borrowers_hilo";
+
+    public void Configure(EntityTypeBuilder<Borrower> builder)
+    {
+        builder.ToTable("borrowers");
+        // Ids come from a sequence ten at a time, so a registration's insert and its audit entry
+        // (which names the new id) go to PostgreSQL together instead of one after the other.
+        builder.Property(b => b.Id).UseHiLo(IdSequence);
+        builder.Property(b => b.BorrowerType).HasMaxLength(32);
+        builder.Property(b => b.IdNumber).HasMaxLength(16);
+        builder.Property(b => b.PhoneNumber).HasMaxLength(15);
+        builder.Property(b => b.Email).HasMaxLength(254);
+        builder.Property(b => b.FullName).HasMaxLength(200);
+
+        builder.HasIndex(b => b.IdNumber).IsUnique().HasDatabaseName(IdNumberIndex);
+        builder.HasIndex(b => b.PhoneNumber).IsUnique().HasDatabaseName(PhoneNumberIndex);
+        builder.HasIndex(b => b.Email).IsUnique().HasDatabaseName(EmailIndex);
+
+        // The profile lives in the borrower's row: the partners' hot read is then one row and its
+        // photos, not thirteen tables, each of which PostgreSQL had to join and plan.
+        builder.OwnsOne(b => b.PersonalDetails);
+        builder.OwnsOne(b => b.Job);
+        builder.OwnsOne(b => b.Income);
+        builder.OwnsOne(b => b.Asset);
+        builder.OwnsOne(b => b.Bank);
+        builder.OwnsOne(b => b.EmergencyContact);
+        builder.OwnsOne(b => b.Marital);
+        builder.OwnsOne(b => b.Education);
+        builder.OwnsOne(b => b.Religion);
+        // The photos are not owned: an owned part is loaded with every tracked borrower, and a loan
+        // application would read (and decrypt) the previous photos only to replace them.
+        builder.HasOne(b => b.Documents).WithOne().HasForeignKey<BorrowerDocuments>(d => d.Id).OnDelete(DeleteBehavior.Cascade);
+
+        builder.HasOne(b => b.Partner).WithMany().HasForeignKey(b => b.PartnerId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne(b => b.Product).WithMany().HasForeignKey(b => b.ProductId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne(b => b.LatestLoan).WithMany().HasForeignKey(b => b.LatestLoanId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+public sealed class BorrowerDocumentsConfiguration : IEntityTypeConfiguration<BorrowerDocuments>
+{
+    /// <summary>One set of photos per borrower: a second insert of a borrower's photos violates it.</summary>
+    public const string PrimaryKey = "pk_borrower_documents";
+
+    public void Configure(EntityTypeBuilder<BorrowerDocuments> builder)
+    {
+        builder.ToTable("borrower_documents");
+        builder.HasKey(d => d.Id).HasName(PrimaryKey);
+        builder.Property(d => d.Id).ValueGeneratedNever();
+    }
+}

@@ -1,0 +1,36 @@
+using DompetKilat.Lending.Loans;
+using DompetKilat.Lending.Notifications;
+using DompetKilat.Lending.Partners;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace DompetKilat.Lending.Data;
+
+public sealed class PartnerEventConfiguration : IEntityTypeConfiguration<PartnerEvent>
+{
+    public const string EventIdIndex = "ux_partner_events_event_id";
+
+    /// <summary>Notified (by a trigger) whenever an event becomes due now: new, or redelivered.</summary>
+    public const string NotificationChannel = "partner_events";
+
+    public void Configure(EntityTypeBuilder<PartnerEvent> builder)
+    {
+        builder.ToTable("partner_events");
+        builder.Property(e => e.EventId).HasMaxLength(40);
+        builder.Property(e => e.Type).HasMaxLength(32);
+        builder.Property(e => e.LastError).HasMaxLength(256);
+        builder.Property(e => e.TraceParent).HasMaxLength(64);
+        builder.Property(e => e.State).HasConversion<short>();
+
+        builder.HasIndex(e => e.EventId).IsUnique().HasDatabaseName(EventIdIndex);
+        // The dispatcher's queue: each loan's pending events, oldest first. Nothing indexes the due
+        // time, so a claim's lease (it moves only the due time and the attempt count) can update the
+        // row in place, without an entry in every index.
+        builder.HasIndex(e => new { e.LoanId, e.Id }).HasDatabaseName("ix_partner_events_loan_pending").HasFilter("state = 0");
+        // The admin list: a partner's events by state, newest first.
+        builder.HasIndex(e => new { e.PartnerId, e.State, e.Id }).HasDatabaseName("ix_partner_events_partner_state");
+
+        builder.HasOne<Partner>().WithMany().HasForeignKey(e => e.PartnerId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Loan>().WithMany().HasForeignKey(e => e.LoanId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -1,0 +1,51 @@
+using DompetKilat.Lending.Borrowers;
+using DompetKilat.Lending.Loans;
+
+namespace DompetKilat.Lending.Audit;
+
+/// <summary>
+/// One entry of the append-only audit trail (API-CONTRACT §8): who looked at or changed whose
+/// record, through which route, and what they were told. It holds ids, never a personal value,
+/// so the trail itself needs no protection beyond the back-office key.
+/// </summary>
+public sealed class AuditEvent
+{
+    /// <summary>The actor of back-office actions; partners appear by their code.</summary>
+    public const string BackOffice = "back-office";
+
+    /// <summary>The actor of a refused call that named no partner (an unknown key, an unknown address).</summary>
+    public const string UnknownCaller = "unknown";
+
+    public long Id { get; set; }
+
+    public DateTime OccurredAt { get; set; }
+
+    public required string Actor { get; set; }
+
+    public int? PartnerId { get; set; }
+
+    /// <summary>Method and route template, e.g. <c>GET /v1/borrower/{idNumber}</c>; never the path with its values.</summary>
+    public required string Action { get; set; }
+
+    /// <summary>The contract status the caller was answered with.</summary>
+    public required string Outcome { get; set; }
+
+    public long? BorrowerId { get; set; }
+
+    public Borrower? Borrower { get; set; }
+
+    public long? LoanId { get; set; }
+
+    public Loan? Loan { get; set; }
+
+    /// <summary>A record that is neither borrower nor loan: a partner's code, a callback's id.</summary>
+    public string? Subject { get; set; }
+
+    public string? TraceId { get; set; }
+
+    /// <summary>The caller's address as the Api saw it (after the trusted-proxy rule).</summary>
+    public string? SourceAddress { get; set; }
+
+    /// <summary>The id of the partner key the call presented, when it named a known one; never the key.</summary>
+    public long? KeyId { get; set; }
+}

@@ -1,0 +1,122 @@
+
+namespace DompetKilat.Lending.Partners;
+
+/// <summary>
+/// A lending partner on the platform (API-CONTRACT §8): who it is, where it calls from, which
+/// products it may apply under and where it hears about its loans. Its borrowers are its own.
+/// </summary>
+public sealed class Partner
+{
+    /// <summary>The built-in keyless partner of the Development environment, for loopback callers.</summary>
+    public const string LocalCode = "LOCAL";
+
+    public int Id { get; set; }
+
+    public required string Code { get; set; }
+
+    public required string Name { get; set; }
+
+    /// <summary>Addresses and CIDR ranges the partner calls from.</summary>
+    public List<string> AllowList { get; set; } = [];
+
+    public List<string> ProductCodes { get; set; } = [];
+
+    public string? WebhookUrl { get; set; }
+
+    /// <summary>Identified by its address alone, as the partner reference's own scheme does.</summary>
+    public bool IsKeyless { get; set; }
+
+    /// <summary>
+/// Standard Webhooks secret (<c>whsec_</c> + base64) its notifications are signed with; issued at
+/// registration, absent only for a partner carried over from the configured allow-list until one is issued.
+/// </summary>
+    [EncryptedAtRest]
+    public string? WebhookSecret { get; set; }
+
+    /// <summary>The secret being rotated out; notifications carry both signatures until it expires.</summary>
+    [EncryptedAtRest]
+    public string? PreviousWebhookSecret { get; set; }
+
+    public DateTime? PreviousWebhookSecretExpiresAt { get; set; }
+
+    public List<PartnerKey> Keys { get; set; } = [];
+
+    public DateTime? DisabledAt { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime UpdatedAt { get; set; }
+
+    public bool IsDisabled => DisabledAt is not null;
+
+    /// <summary>A new partner with its first key and webhook secret.</summary>
+    public static (Partner Partner, IssuedCredentials Credentials) Register(
+        string code, string name, IEnumerable<string> allowList, IEnumerable<string> productCodes, string? webhookUrl, bool keyless, DateTime now)
+    {
+        var apiKey = PartnerSecrets.NewApiKey();
+        var partner = new Partner
+        {
+            Code = code,
+            Name = name,
+            AllowList = [.. allowList.Select(e => e.Trim())],
+            ProductCodes = [.. productCodes.Distinct(StringComparer.Ordinal)],
+            WebhookUrl = webhookUrl,
+            IsKeyless = keyless,
+            WebhookSecret = PartnerSecrets.NewWebhookSecret(),
+            Keys = [new PartnerKey { KeyHash = PartnerSecrets.HashKey(apiKey), CreatedAt = now }],
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        return (partner, new IssuedCredentials(apiKey, partner.WebhookSecret));
+    }
+
+    /// <summary>
+    /// Issues a new key (and, if asked, a new webhook secret). What it replaces keeps working for
+    /// <see cref="PartnerSecrets.RotationOverlap"/>, or stops at once when <paramref name="revokePrevious"/>.
+    /// </summary>
+    public IssuedCredentials Rotate(bool newWebhookSecret, bool revokePrevious, DateTime now)
+    {
+        var retiredAt = revokePrevious ? now : now + PartnerSecrets.RotationOverlap;
+        foreach (var key in Keys.Where(k => k.IsValidAt(now)))
+        {
+            key.ExpiresAt = key.ExpiresAt is { } expires && expires < retiredAt ? expires : retiredAt;
+        }
+
+        var apiKey = PartnerSecrets.NewApiKey();
+        Keys.Add(new PartnerKey { KeyHash = PartnerSecrets.HashKey(apiKey), CreatedAt = now });
+
+        string? secret = null;
+        if (newWebhookSecret)
+        {
+            PreviousWebhookSecret = revokePrevious ? null : WebhookSecret;
+            PreviousWebhookSecretExpiresAt = revokePrevious || WebhookSecret is null ? null : retiredAt;
+            secret = WebhookSecret = PartnerSecrets.NewWebhookSecret();
+        }
+
+        UpdatedAt = now;
+        return new IssuedCredentials(apiKey, secret);
+    }
+}
+
+/// <summary>
+/// One API key of a partner, kept only as its SHA-256: a key is 32 random bytes, so no slow hash
+/// is needed against guessing, and the hash alone finds the partner.
+/// </summary>
+public sealed class PartnerKey
+{
+    public long Id { get; set; }
+
+    public int PartnerId { get; set; }
+
+    public required byte[] KeyHash { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    /// <summary>Null while current; set when a newer key replaces it (overlap) or it is revoked (now).</summary>
+    public DateTime? ExpiresAt { get; set; }
+
+    public bool IsValidAt(DateTime now) => ExpiresAt is null || ExpiresAt > now;
+}
+
+/// <summary>A partner just registered or given new credentials, with the plain values shown to the back office once.</summary>
+public sealed record IssuedCredentials(string ApiKey, string? WebhookSecret);
