@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace DompetKilat.Domain.Persistence.Migrations
 {
     [DbContext(typeof(LendingDbContext))]
-    [Migration("20261125172947_BorrowerProfileInOneRow")]
-    partial class BorrowerProfileInOneRow
+    [Migration("20261203164239_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -25,6 +25,12 @@ namespace DompetKilat.Domain.Persistence.Migrations
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
+
+            modelBuilder.HasSequence("borrowers_hilo")
+                .IncrementsBy(10);
+
+            modelBuilder.HasSequence("loans_hilo")
+                .IncrementsBy(10);
 
             modelBuilder.Entity("DompetKilat.Domain.Audit.AuditEvent", b =>
                 {
@@ -51,6 +57,10 @@ namespace DompetKilat.Domain.Persistence.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("borrower_id");
 
+                    b.Property<long?>("KeyId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("key_id");
+
                     b.Property<long?>("LoanId")
                         .HasColumnType("bigint")
                         .HasColumnName("loan_id");
@@ -68,6 +78,11 @@ namespace DompetKilat.Domain.Persistence.Migrations
                     b.Property<int?>("PartnerId")
                         .HasColumnType("integer")
                         .HasColumnName("partner_id");
+
+                    b.Property<string>("SourceAddress")
+                        .HasMaxLength(45)
+                        .HasColumnType("character varying(45)")
+                        .HasColumnName("source_address");
 
                     b.Property<string>("Subject")
                         .HasMaxLength(64)
@@ -103,7 +118,7 @@ namespace DompetKilat.Domain.Persistence.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("id");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+                    NpgsqlPropertyBuilderExtensions.UseHiLo(b.Property<long>("Id"), "borrowers_hilo");
 
                     b.Property<DateOnly>("BirthDate")
                         .HasColumnType("date")
@@ -192,6 +207,28 @@ namespace DompetKilat.Domain.Persistence.Migrations
                         .HasDatabaseName("ix_borrowers_product_id");
 
                     b.ToTable("borrowers", (string)null);
+                });
+
+            modelBuilder.Entity("DompetKilat.Domain.Borrowers.BorrowerDocuments", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<byte[]>("FotoKtp")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("foto_ktp");
+
+                    b.Property<byte[]>("FotoSelfie")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("foto_selfie");
+
+                    b.HasKey("Id")
+                        .HasName("pk_borrower_documents");
+
+                    b.ToTable("borrower_documents", (string)null);
                 });
 
             modelBuilder.Entity("DompetKilat.Domain.Callbacks.LoanCallback", b =>
@@ -284,7 +321,7 @@ namespace DompetKilat.Domain.Persistence.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("id");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+                    NpgsqlPropertyBuilderExtensions.UseHiLo(b.Property<long>("Id"), "loans_hilo");
 
                     b.Property<long>("Amount")
                         .HasColumnType("bigint")
@@ -389,6 +426,19 @@ namespace DompetKilat.Domain.Persistence.Migrations
                         .HasColumnType("xid")
                         .HasColumnName("xmin");
 
+                    b.ComplexCollection(typeof(List<Dictionary<string, object>>), "Histories", "DompetKilat.Domain.Loans.Loan.Histories#LoanRepayment", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<long>("PaymentAmount");
+
+                            b1.Property<DateTime>("TransactionTime");
+
+                            b1
+                                .ToJson("histories")
+                                .HasColumnType("jsonb");
+                        });
+
                     b.HasKey("Id")
                         .HasName("pk_loans");
 
@@ -484,10 +534,6 @@ namespace DompetKilat.Domain.Persistence.Migrations
                     b.HasIndex("EventId")
                         .IsUnique()
                         .HasDatabaseName("ux_partner_events_event_id");
-
-                    b.HasIndex("NextAttemptAt")
-                        .HasDatabaseName("ix_partner_events_due")
-                        .HasFilter("state = 0");
 
                     b.HasIndex("LoanId", "Id")
                         .HasDatabaseName("ix_partner_events_loan_pending")
@@ -754,32 +800,6 @@ namespace DompetKilat.Domain.Persistence.Migrations
                                 .HasConstraintName("fk_borrowers_borrowers_id");
                         });
 
-                    b.OwnsOne("DompetKilat.Domain.Borrowers.BorrowerDocuments", "Documents", b1 =>
-                        {
-                            b1.Property<long>("BorrowerId")
-                                .HasColumnType("bigint")
-                                .HasColumnName("id");
-
-                            b1.Property<string>("FotoKtp")
-                                .IsRequired()
-                                .HasColumnType("text")
-                                .HasColumnName("foto_ktp");
-
-                            b1.Property<string>("FotoSelfie")
-                                .IsRequired()
-                                .HasColumnType("text")
-                                .HasColumnName("foto_selfie");
-
-                            b1.HasKey("BorrowerId")
-                                .HasName("pk_borrower_documents");
-
-                            b1.ToTable("borrower_documents", (string)null);
-
-                            b1.WithOwner()
-                                .HasForeignKey("BorrowerId")
-                                .HasConstraintName("fk_borrower_documents_borrowers_id");
-                        });
-
                     b.OwnsOne("DompetKilat.Domain.Borrowers.BorrowerEducation", "Education", b1 =>
                         {
                             b1.Property<long>("BorrowerId")
@@ -1003,8 +1023,6 @@ namespace DompetKilat.Domain.Persistence.Migrations
 
                     b.Navigation("Bank");
 
-                    b.Navigation("Documents");
-
                     b.Navigation("Education");
 
                     b.Navigation("EmergencyContact");
@@ -1024,6 +1042,16 @@ namespace DompetKilat.Domain.Persistence.Migrations
                     b.Navigation("Product");
 
                     b.Navigation("Religion");
+                });
+
+            modelBuilder.Entity("DompetKilat.Domain.Borrowers.BorrowerDocuments", b =>
+                {
+                    b.HasOne("DompetKilat.Domain.Borrowers.Borrower", null)
+                        .WithOne("Documents")
+                        .HasForeignKey("DompetKilat.Domain.Borrowers.BorrowerDocuments", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_borrower_documents_borrowers_id");
                 });
 
             modelBuilder.Entity("DompetKilat.Domain.Callbacks.LoanCallback", b =>
@@ -1108,34 +1136,7 @@ namespace DompetKilat.Domain.Persistence.Migrations
                                 .HasConstraintName("fk_loan_references_loans_id");
                         });
 
-                    b.OwnsMany("DompetKilat.Domain.Loans.LoanRepayment", "Histories", b1 =>
-                        {
-                            b1.Property<long>("LoanId");
-
-                            b1.Property<int>("__synthesizedOrdinal")
-                                .ValueGeneratedOnAdd();
-
-                            b1.Property<long>("PaymentAmount");
-
-                            b1.Property<DateTime>("TransactionTime");
-
-                            b1.HasKey("LoanId", "__synthesizedOrdinal")
-                                .HasName("pk_loans");
-
-                            b1.ToTable("loans");
-
-                            b1
-                                .ToJson("histories")
-                                .HasColumnType("jsonb");
-
-                            b1.WithOwner()
-                                .HasForeignKey("LoanId")
-                                .HasConstraintName("fk_loans_loans_loan_id");
-                        });
-
                     b.Navigation("Borrower");
-
-                    b.Navigation("Histories");
 
                     b.Navigation("References")
                         .IsRequired();
@@ -1166,6 +1167,11 @@ namespace DompetKilat.Domain.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_partner_keys_partners_partner_id");
+                });
+
+            modelBuilder.Entity("DompetKilat.Domain.Borrowers.Borrower", b =>
+                {
+                    b.Navigation("Documents");
                 });
 
             modelBuilder.Entity("DompetKilat.Domain.Partners.Partner", b =>
