@@ -87,8 +87,8 @@ public sealed class FieldProtector
     public byte[] ProtectAsBytes(string plain) => sealedBytes.GetValue(plain, sealAsBytes);
 
     /// <remarks>
-    /// Also opens a photo sealed decoded (<c>enc:v2:</c>) whose bytes were converted back to text,
-    /// as rolling back the migration that stores photos as bytes does.
+    /// Also opens a photo sealed decoded (<c>enc:v2:</c>) whose bytes were written back as text: the
+    /// header as it is, the sealed bytes in base64.
     /// </remarks>
     public string Unprotect(string stored)
     {

@@ -35,5 +35,7 @@ public sealed class LoanConfiguration : IEntityTypeConfiguration<Loan>
         builder.OwnsOne(l => l.References, r => r.ToTable("loan_references"));
         // Each repayment snapshot replaces the whole history, so it is kept whole, as the lender sent it.
         builder.ComplexCollection(l => l.Histories, h => h.ToJson("histories"));
+        // Raised notifications are saved as the outbox's rows (PartnerEventOutbox), not as the loan's.
+        builder.Ignore(l => l.RaisedEvents);
     }
 }

@@ -42,13 +42,12 @@ internal sealed class DatabaseMigrator(
         {
             await using var scope = serviceProvider.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<LendingDbContext>();
-            if (mode == MigrationMode.Wait)
+            var done = mode == MigrationMode.Wait
+                ? await WaitForSchemaAsync(db, stoppingToken)
+                : await MigrateAsync(db, stoppingToken);
+            if (!done)
             {
-                await WaitForSchemaAsync(db, stoppingToken);
-            }
-            else
-            {
-                await MigrateAsync(db, stoppingToken);
+                Environment.ExitCode = 1;
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -65,9 +64,14 @@ internal sealed class DatabaseMigrator(
         lifetime.StopApplication();
     }
 
-    private async Task MigrateAsync(LendingDbContext db, CancellationToken stoppingToken)
+    /// <returns>False, with the reason logged, when the database cannot be brought up to date.</returns>
+    private async Task<bool> MigrateAsync(LendingDbContext db, CancellationToken stoppingToken)
     {
-        var pending = (await db.Database.GetPendingMigrationsAsync(stoppingToken)).ToList();
+        if (await PendingMigrationsAsync(db, stoppingToken) is not { } pending)
+        {
+            return false;
+        }
+
         logger.LogInformation("Applying {Count} pending migrations", pending.Count);
 
         // Retries ride out the seconds in which PostgreSQL accepts connections but still recovers.
@@ -84,6 +88,30 @@ internal sealed class DatabaseMigrator(
         }
 
         logger.LogInformation("Database schema is up to date");
+        return true;
+    }
+
+    /// <summary>
+    /// The migrations this build has yet to apply, or null, with the reason logged, for a database
+    /// made before development's migrations were squashed into one before the first release: its
+    /// history holds ids this build does not know and not this build's first, so applying would fail
+    /// on the first table that already exists. Nothing was released, so no such database holds data
+    /// worth converting.
+    /// </summary>
+    private async Task<List<string>?> PendingMigrationsAsync(LendingDbContext db, CancellationToken cancellationToken)
+    {
+        var known = db.Database.GetMigrations().ToList();
+        var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList();
+        var unknown = applied.Except(known).ToList();
+        if (unknown.Count > 0 && known.Count > 0 && !applied.Contains(known[0]))
+        {
+            logger.LogCritical(
+                "The database's migration history holds {Count} migrations this build does not know, the newest {Migration}: the migrations were squashed into one ({Initial}) before the first release, and a database made before that cannot be upgraded. Recreate it: stop the AppHost and delete the local data in .data/ (README), or drop the database elsewhere, then start again",
+                unknown.Count, unknown.Max(StringComparer.Ordinal), known[0]);
+            return null;
+        }
+
+        return known.Except(applied).ToList();
     }
 
     /// <summary>
@@ -166,17 +194,22 @@ internal sealed class DatabaseMigrator(
     /// Polls until this build's migrations are all applied. An unreachable database is waited out
     /// too: the pod starting is what a deployment sees, not a crash loop with growing back-off.
     /// </summary>
-    private async Task WaitForSchemaAsync(LendingDbContext db, CancellationToken stoppingToken)
+    /// <returns>False, with the reason logged, when the database can never be brought up to date.</returns>
+    private async Task<bool> WaitForSchemaAsync(LendingDbContext db, CancellationToken stoppingToken)
     {
         while (true)
         {
             try
             {
-                var pending = (await db.Database.GetPendingMigrationsAsync(stoppingToken)).ToList();
+                if (await PendingMigrationsAsync(db, stoppingToken) is not { } pending)
+                {
+                    return false;
+                }
+
                 if (pending.Count == 0)
                 {
                     logger.LogInformation("Database schema is up to date");
-                    return;
+                    return true;
                 }
 
                 logger.LogInformation("Waiting for the migration job: {Count} migrations pending, the newest {Migration}", pending.Count, pending[^1]);

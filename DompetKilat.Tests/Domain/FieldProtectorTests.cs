@@ -73,7 +73,7 @@ public sealed class FieldProtectorTests
     [Fact]
     public void A_photo_stored_as_text_opens_as_bytes_once_its_base64_is_decoded()
     {
-        // What the PhotosStoredAsBytes migration does to every stored photo, in SQL.
+        // One sealing, two stored forms: the same header, then the sealed bytes in base64 or as they are.
         var protector = Protector("2024", ("2024", OldKey));
         var text = protector.Protect("https://cdn.partner.example/ktp/1.jpg");
         var header = text[..(text.LastIndexOf(':') + 1)];
@@ -122,7 +122,7 @@ public sealed class FieldProtectorTests
     [Fact]
     public void A_photo_stored_decoded_still_opens_once_converted_back_to_text()
     {
-        // What rolling back the PhotosStoredAsBytes migration does to every stored photo, in SQL.
+        // The header as it is, the sealed bytes in base64: what a text column holds.
         var protector = Protector("2024", ("2024", OldKey));
         var photo = Convert.ToBase64String(RandomNumberGenerator.GetBytes(300));
         var stored = protector.ProtectAsBytes(photo);

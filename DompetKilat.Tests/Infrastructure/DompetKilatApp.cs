@@ -5,7 +5,6 @@ using DompetKilat.Lending.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace DompetKilat.Tests.Infrastructure;
 
@@ -180,19 +179,11 @@ public class DompetKilatApp : IAsyncLifetime
     /// </summary>
     public FieldProtector Protector => protection.GetRequiredService<FieldProtector>();
 
-    /// <summary>
-    /// A context on the product database, for asserting what was (not) stored, or on another
-    /// <paramref name="database"/> of the same server (unpooled, so the database can be dropped).
-    /// </summary>
-    public async Task<LendingDbContext> CreateDbContextAsync(string? database = null)
+    /// <summary>A context on the product database, for asserting what was (not) stored.</summary>
+    public async Task<LendingDbContext> CreateDbContextAsync()
     {
         var connectionString = await App.GetConnectionStringAsync("dompetkilat")
             ?? throw new InvalidOperationException("No connection string for the product database.");
-        if (database is not null)
-        {
-            connectionString = new NpgsqlConnectionStringBuilder(connectionString) { Database = database, Pooling = false }.ConnectionString;
-        }
-
         return new LendingDbContext(new DbContextOptionsBuilder<LendingDbContext>()
             .UseNpgsql(connectionString)
             .UseSnakeCaseNamingConvention()

@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace DompetKilat.Lending.Data.Migrations
 {
     [DbContext(typeof(LendingDbContext))]
-    [Migration("20261202185619_RegistryVersionsAndRefusalSources")]
-    partial class RegistryVersionsAndRefusalSources
+    [Migration("20261203164239_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
