@@ -1,8 +1,10 @@
 using DompetKilat.Api.Admin;
 using DompetKilat.Api.Borrowers;
 using DompetKilat.Api.Callbacks;
+using DompetKilat.Api.Extensions;
 using DompetKilat.Api.Loans;
 using DompetKilat.Api.Security;
+using DompetKilat.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 

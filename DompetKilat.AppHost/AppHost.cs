@@ -1,5 +1,6 @@
 using DompetKilat.AppHost;
 using DompetKilat.AppHost.DataStores;
+using DompetKilat.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 
 // As deployed (the benchmark's mode): no dashboard and no development proxy between a caller and a
@@ -14,7 +15,7 @@ var (database, redis) = builder.AddDataStores();
 var serviceLoginPassword = builder.AddServiceLoginPassword();
 
 var migrations = builder.AddProject<Projects.DompetKilat_MigrationService>("migrations")
-    .WithReference(database, LendingDatabase.ConnectionName)
+    .WithReference(database, ResourceNames.LendingDatabase)
     .WaitFor(database)
     .CreatesServiceLogin(serviceLoginPassword)
     .WithFieldEncryptionKey(fieldEncryptionKey);

@@ -1,3 +1,6 @@
+using DompetKilat.CallbackWorker.Extensions;
+using DompetKilat.ServiceDefaults;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();

@@ -1,3 +1,4 @@
+using DompetKilat.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -21,8 +22,8 @@ public abstract class DatabaseNotifications(string channel, IConfiguration confi
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var connectionString = configuration.GetConnectionString(LendingDatabaseExtensions.ConnectionName)
-            ?? throw new InvalidOperationException($"No connection string '{LendingDatabaseExtensions.ConnectionName}'.");
+        var connectionString = configuration.GetConnectionString(ResourceNames.LendingDatabase)
+            ?? throw new InvalidOperationException($"No connection string '{ResourceNames.LendingDatabase}'.");
         // Outside the pool: LISTEN binds to a session, and keepalives notice a dead server. A
         // cancelled wait breaks the connection at once (CancellationTimeout -1) instead of asking
         // the server to cancel a wait it is not running, so shutdown stays prompt.

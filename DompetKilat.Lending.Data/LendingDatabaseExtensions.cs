@@ -1,17 +1,15 @@
-using DompetKilat.Lending.Data;
+using DompetKilat.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace Microsoft.Extensions.Hosting;
+namespace DompetKilat.Lending.Data;
 
 public static class LendingDatabaseExtensions
 {
-    /// <summary>The connection name the AppHost hands every service for the product database.</summary>
-    public const string ConnectionName = "dompetkilat";
-
     /// <summary>
     /// The role whose rights the services' login inherits: every right they need, but the audit
     /// trail is append-only to it. The migrations grant it; the services' own login is a member of
@@ -40,7 +38,7 @@ public static class LendingDatabaseExtensions
     private static IHostApplicationBuilder AddLendingDatabase(this IHostApplicationBuilder builder, bool forService)
     {
         builder.AddNpgsqlDbContext<LendingDbContext>(
-            ConnectionName,
+            ResourceNames.LendingDatabase,
             settings =>
             {
                 settings.DisableRetry = true;

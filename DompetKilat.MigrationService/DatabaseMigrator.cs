@@ -1,6 +1,7 @@
 using System.Diagnostics;
-using DompetKilat.Lending.Partners;
 using DompetKilat.Lending.Data;
+using DompetKilat.Lending.Partners;
+using DompetKilat.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 
 namespace DompetKilat.MigrationService;

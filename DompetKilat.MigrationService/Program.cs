@@ -1,4 +1,6 @@
+using DompetKilat.Lending.Data;
 using DompetKilat.MigrationService;
+using DompetKilat.ServiceDefaults;
 
 var builder = Host.CreateApplicationBuilder(args);
 

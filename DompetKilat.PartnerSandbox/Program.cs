@@ -1,5 +1,6 @@
 using DompetKilat.Lending.Webhooks;
 using DompetKilat.PartnerSandbox;
+using DompetKilat.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 

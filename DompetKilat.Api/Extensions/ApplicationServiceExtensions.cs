@@ -7,6 +7,8 @@ using DompetKilat.Api.Callbacks;
 using DompetKilat.Api.Contract;
 using DompetKilat.Api.Security;
 using DompetKilat.Lending.Callbacks;
+using DompetKilat.Lending.Data;
+using DompetKilat.ServiceDefaults;
 using FluentValidation;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Json;
@@ -14,20 +16,18 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
 using StackExchange.Redis;
 
-namespace Microsoft.AspNetCore.Builder;
+namespace DompetKilat.Api.Extensions;
 
 internal static class ApplicationServiceExtensions
 {
-    public const string RedisConnectionName = "redis";
-
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddLendingDatabase();
         builder.AddFieldEncryption();
         // Redis only speeds up replay answers and wakes the workers, so losing it degrades health instead of failing it.
-        builder.AddRedisClient(RedisConnectionName, settings => settings.DisableHealthChecks = true);
+        builder.AddRedisClient(ResourceNames.Redis, settings => settings.DisableHealthChecks = true);
         builder.Services.AddHealthChecks().AddRedis(
-            sp => sp.GetRequiredService<IConnectionMultiplexer>(), RedisConnectionName, HealthStatus.Degraded);
+            sp => sp.GetRequiredService<IConnectionMultiplexer>(), ResourceNames.Redis, HealthStatus.Degraded);
         builder.Services.AddSingleton<CallbackMetrics>();
         builder.Services.AddSingleton<CallbackDeduplication>();
         builder.Services.AddSingleton<CallbackDoorbell>();

@@ -1,14 +1,9 @@
 using System.Diagnostics;
+using DompetKilat.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DompetKilat.AppHost.DataStores;
-
-internal static class LendingDatabase
-{
-    /// <summary>The connection name every service reads the product database from.</summary>
-    public const string ConnectionName = "dompetkilat";
-}
 
 internal enum DataStoreMode
 {
@@ -41,13 +36,13 @@ internal static class DataStoreExtensions
         if (mode == DataStoreMode.Container)
         {
             var postgres = builder.AddPostgres("postgres").WithDataVolume();
-            return (postgres.AddDatabase(LendingDatabase.ConnectionName), builder.AddRedis("redis"));
+            return (postgres.AddDatabase(ResourceNames.LendingDatabase), builder.AddRedis(ResourceNames.Redis));
         }
 
         var dataDirectory = Path.GetFullPath(
             builder.Configuration["DataStores:DataDirectory"] ?? Path.Combine(builder.AppHostDirectory, "..", ".data"));
-        return (builder.AddLocalPostgres("postgres", dataDirectory).AddDatabase(LendingDatabase.ConnectionName),
-                builder.AddLocalRedis("redis"));
+        return (builder.AddLocalPostgres(ResourceNames.Postgres, dataDirectory).AddDatabase(ResourceNames.LendingDatabase),
+                builder.AddLocalRedis(ResourceNames.Redis));
     }
 
     public static IResourceBuilder<LocalPostgresServerResource> AddLocalPostgres(

@@ -1,3 +1,4 @@
+using DompetKilat.ServiceDefaults;
 namespace DompetKilat.AppHost.DataStores;
 
 /// <summary>
@@ -33,9 +34,9 @@ internal static class ServiceLogin
         this IResourceBuilder<ProjectResource> service, IResourceBuilder<IResourceWithConnectionString> database,
         IResourceBuilder<ParameterResource> password) =>
         service.ApplicationBuilder.ExecutionContext.IsPublishMode
-            ? service.WithReference(database, LendingDatabase.ConnectionName)
+            ? service.WithReference(database, ResourceNames.LendingDatabase)
             : service
-                .WithEnvironment($"ConnectionStrings__{LendingDatabase.ConnectionName}",
+                .WithEnvironment($"ConnectionStrings__{ResourceNames.LendingDatabase}",
                     ReferenceExpression.Create($"{database.Resource};Username={UserName};Password={password.Resource}"))
                 .WithReferenceRelationship(database);
 }

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using DompetKilat.Lending.Callbacks;
+using DompetKilat.Lending.Data;
 using DompetKilat.Lending.Loans;
 using DompetKilat.Lending.Notifications;
-using DompetKilat.Lending.Data;
+using DompetKilat.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -19,7 +20,7 @@ namespace DompetKilat.CallbackWorker.Callbacks;
 /// </summary>
 internal sealed class CallbackApplier(LendingDbContext db, CallbackMetrics metrics, TimeProvider clock)
 {
-    private static readonly ActivitySource ActivitySource = new(Extensions.TelemetrySourceName);
+    private static readonly ActivitySource ActivitySource = new(ServiceDefaults.Extensions.TelemetrySourceName);
 
     /// <summary>Names this replica in the inbox, so operators can tell which one handled a callback.</summary>
     private static readonly string Replica = $"{Environment.MachineName}/{Environment.ProcessId}";

@@ -1,25 +1,25 @@
 using DompetKilat.CallbackWorker.Callbacks;
 using DompetKilat.CallbackWorker.Notifications;
 using DompetKilat.Lending.Callbacks;
+using DompetKilat.Lending.Data;
+using DompetKilat.ServiceDefaults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Polly;
 using Polly.Retry;
 using StackExchange.Redis;
 
-namespace Microsoft.AspNetCore.Builder;
+namespace DompetKilat.CallbackWorker.Extensions;
 
 internal static class ApplicationServiceExtensions
 {
-    public const string RedisConnectionName = "redis";
-
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddLendingDatabase();
         builder.AddFieldEncryption();
         // The worker does not need Redis to apply callbacks, so losing it degrades health only.
-        builder.AddRedisClient(RedisConnectionName, settings => settings.DisableHealthChecks = true);
+        builder.AddRedisClient(ResourceNames.Redis, settings => settings.DisableHealthChecks = true);
         builder.Services.AddHealthChecks().AddRedis(
-            sp => sp.GetRequiredService<IConnectionMultiplexer>(), RedisConnectionName, HealthStatus.Degraded);
+            sp => sp.GetRequiredService<IConnectionMultiplexer>(), ResourceNames.Redis, HealthStatus.Degraded);
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<CallbackMetrics>();

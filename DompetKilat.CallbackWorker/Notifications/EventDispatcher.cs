@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
-using DompetKilat.Lending.Notifications;
 using DompetKilat.Lending.Data;
+using DompetKilat.Lending.Notifications;
+using DompetKilat.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 
 namespace DompetKilat.CallbackWorker.Notifications;
@@ -36,7 +37,7 @@ internal sealed class EventDispatcher(
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
 
     private static readonly TimeSpan Sweep = TimeSpan.FromSeconds(1);
-    private static readonly ActivitySource ActivitySource = new(Extensions.TelemetrySourceName);
+    private static readonly ActivitySource ActivitySource = new(ServiceDefaults.Extensions.TelemetrySourceName);
 
     /// <summary>At most this many deliveries recorded by one statement.</summary>
     private const int RecordBatch = 256;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using DompetKilat.Lending.Data;
+using DompetKilat.ServiceDefaults;
 using DompetKilat.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
@@ -64,7 +65,7 @@ public sealed class AuditTrailTests(DompetKilatApp system)
     [Fact]
     public async Task The_services_role_may_append_to_the_trail_but_not_rewrite_it()
     {
-        var connectionString = await system.App.GetConnectionStringAsync(LendingDatabaseExtensions.ConnectionName);
+        var connectionString = await system.App.GetConnectionStringAsync(ResourceNames.LendingDatabase);
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using (var role = new NpgsqlCommand($"SET ROLE {LendingDatabaseExtensions.ServiceRole}", connection))
