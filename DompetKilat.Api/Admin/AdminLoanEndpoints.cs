@@ -23,7 +23,7 @@ public static class AdminLoanEndpoints
 
     public static IEndpointRouteBuilder MapAdminLoanEndpoints(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapBackOfficeGroup("/v1/admin/loan");
+        var admin = app.MapBackOfficeGroup("/v1/admin/loan").ValidatesRequests();
 
         admin.MapPost("/{id:long}/approve", ApproveLoan)
             .WithName("ApproveLoan")
@@ -43,12 +43,6 @@ public static class AdminLoanEndpoints
         CancellationToken cancellationToken)
     {
         request ??= new ApproveLoanRequest(null, null, null);
-        var validation = await services.ApproveValidator.ValidateAsync(request, cancellationToken);
-        if (!validation.IsValid)
-        {
-            return ContractResults.Invalid(validation.ToDictionary().AsReadOnly());
-        }
-
         var loan = await services.Db.Loans.SingleOrDefaultAsync(l => l.Id == id, cancellationToken);
         if (loan is null)
         {
@@ -89,12 +83,6 @@ public static class AdminLoanEndpoints
     public static async Task<Results<Ok<ApiResponse<LoanEntity>>, JsonHttpResult<ApiResponse<ErrorData>>>> RejectLoan(
         long id, RejectLoanRequest request, [AsParameters] AdminServices services, CancellationToken cancellationToken)
     {
-        var validation = await services.RejectValidator.ValidateAsync(request, cancellationToken);
-        if (!validation.IsValid)
-        {
-            return ContractResults.Invalid(validation.ToDictionary().AsReadOnly());
-        }
-
         var loan = await services.Db.Loans.SingleOrDefaultAsync(l => l.Id == id, cancellationToken);
         if (loan is null)
         {
@@ -139,18 +127,12 @@ public static class AdminLoanEndpoints
 
 public sealed class AdminServices(
     LendingDbContext db,
-    IValidator<ApproveLoanRequest> approveValidator,
-    IValidator<RejectLoanRequest> rejectValidator,
     AuditRecord audit,
     TimeProvider clock)
 {
     public AuditRecord Audit { get; } = audit;
 
     public LendingDbContext Db { get; } = db;
-
-    public IValidator<ApproveLoanRequest> ApproveValidator { get; } = approveValidator;
-
-    public IValidator<RejectLoanRequest> RejectValidator { get; } = rejectValidator;
 
     public TimeProvider Clock { get; } = clock;
 }

@@ -20,6 +20,7 @@ public static class BorrowerEndpoints
     public static IEndpointRouteBuilder MapBorrowerEndpoints(this IEndpointRouteBuilder app)
     {
         var borrowers = app.MapGroup("/v1/borrower")
+            .ValidatesRequests()
             .WithTags("Borrower")
             .WithMetadata(new AllowedCallers(CallerGroup.Partners))
             .RequireRateLimiting(CallerRateLimits.PartnerPolicy)
@@ -40,12 +41,6 @@ public static class BorrowerEndpoints
     public static async Task<Results<Ok<ApiResponse<RegisteredBorrower>>, JsonHttpResult<ApiResponse<ErrorData>>>> RegisterBorrower(
         RegisterBorrowerRequest request, CallingPartner partner, [AsParameters] BorrowerServices services, CancellationToken cancellationToken)
     {
-        var validation = await services.Validator.ValidateAsync(request, cancellationToken);
-        if (!validation.IsValid)
-        {
-            return ContractResults.Invalid(validation.ToDictionary().AsReadOnly());
-        }
-
         if (!partner.MayApplyFor(request.ProductCode!))
         {
             return ContractResults.Invalid("productCode", $"productCode {request.ProductCode} is not one of this partner's products");
@@ -116,15 +111,13 @@ public static class BorrowerEndpoints
 }
 
 public sealed class BorrowerServices(
-    LendingDbContext db, IValidator<RegisterBorrowerRequest> validator, AuditRecord audit, TimeProvider clock, ILogger<BorrowerServices> logger)
+    LendingDbContext db, AuditRecord audit, TimeProvider clock, ILogger<BorrowerServices> logger)
 {
     public AuditRecord Audit { get; } = audit;
 
     public ILogger<BorrowerServices> Logger { get; } = logger;
 
     public LendingDbContext Db { get; } = db;
-
-    public IValidator<RegisterBorrowerRequest> Validator { get; } = validator;
 
     public TimeProvider Clock { get; } = clock;
 }

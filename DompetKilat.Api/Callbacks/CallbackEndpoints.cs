@@ -15,6 +15,7 @@ public static class CallbackEndpoints
     public static IEndpointRouteBuilder MapCallbackEndpoints(this IEndpointRouteBuilder app)
     {
         var callbacks = app.MapGroup("/v1")
+            .ValidatesRequests()
             .WithTags("Callbacks")
             .WithMetadata(new RequestSizeLimitAttribute(CallbackBodyLimit), new AllowedCallers(CallerGroup.Callbacks), new SignedCallbackMetadata())
             .RequireRateLimiting(CallerRateLimits.CallbackPolicy);
@@ -31,23 +32,17 @@ public static class CallbackEndpoints
     }
 
     public static Task<Results<Ok<ApiResponse<object>>, JsonHttpResult<ApiResponse<ErrorData>>>> AcceptDisbursement(
-        CallbackBody body, [AsParameters] CallbackServices services, CancellationToken cancellationToken) =>
-        AcceptAsync(CallbackKind.Disbursement, body, services, cancellationToken);
+        CallbackBody body, CallbackInbox inbox, CancellationToken cancellationToken) =>
+        AcceptAsync(CallbackKind.Disbursement, body, inbox, cancellationToken);
 
     public static Task<Results<Ok<ApiResponse<object>>, JsonHttpResult<ApiResponse<ErrorData>>>> AcceptRepayment(
-        CallbackBody body, [AsParameters] CallbackServices services, CancellationToken cancellationToken) =>
-        AcceptAsync(CallbackKind.Repayment, body, services, cancellationToken);
+        CallbackBody body, CallbackInbox inbox, CancellationToken cancellationToken) =>
+        AcceptAsync(CallbackKind.Repayment, body, inbox, cancellationToken);
 
     private static async Task<Results<Ok<ApiResponse<object>>, JsonHttpResult<ApiResponse<ErrorData>>>> AcceptAsync(
-        CallbackKind kind, CallbackBody body, CallbackServices services, CancellationToken cancellationToken)
+        CallbackKind kind, CallbackBody body, CallbackInbox inbox, CancellationToken cancellationToken)
     {
-        var validation = await services.Validator.ValidateAsync(body, cancellationToken);
-        if (!validation.IsValid)
-        {
-            return ContractResults.Invalid(validation.ToDictionary().AsReadOnly());
-        }
-
-        return await services.Inbox.AcceptAsync(kind, body, cancellationToken) switch
+        return await inbox.AcceptAsync(kind, body, cancellationToken) switch
         {
             CallbackAcceptance.Accepted or CallbackAcceptance.Replayed => ContractResults.Success<object>(null),
             CallbackAcceptance.Conflict => ContractResults.Failure(ContractStatus.TransactionIdReused, StatusCodes.Status409Conflict,
@@ -55,11 +50,4 @@ public static class CallbackEndpoints
             _ => ContractResults.NotFound($"loanCode {body.LoanCode} record not found"),
         };
     }
-}
-
-public sealed class CallbackServices(CallbackInbox inbox, IValidator<CallbackBody> validator)
-{
-    public CallbackInbox Inbox { get; } = inbox;
-
-    public IValidator<CallbackBody> Validator { get; } = validator;
 }

@@ -22,6 +22,7 @@ public static class LoanEndpoints
     public static IEndpointRouteBuilder MapLoanEndpoints(this IEndpointRouteBuilder app)
     {
         var loans = app.MapGroup("/v1/loan")
+            .ValidatesRequests()
             .WithTags("Loan")
             .WithMetadata(new AllowedCallers(CallerGroup.Partners))
             .RequireRateLimiting(CallerRateLimits.PartnerPolicy)
@@ -42,12 +43,6 @@ public static class LoanEndpoints
     public static async Task<Results<Ok<ApiResponse<LoanEntity>>, JsonHttpResult<ApiResponse<ErrorData>>>> RegisterLoan(
         RegisterLoanRequest request, CallingPartner partner, [AsParameters] LoanServices services, CancellationToken cancellationToken)
     {
-        var validation = await services.Validator.ValidateAsync(request, cancellationToken);
-        if (!validation.IsValid)
-        {
-            return ContractResults.Invalid(validation.ToDictionary().AsReadOnly());
-        }
-
         if (!partner.MayApplyFor(request.ProductCode!))
         {
             return ContractResults.Invalid("productCode", $"productCode {request.ProductCode} is not one of this partner's products");
@@ -181,13 +176,11 @@ public static class LoanEndpoints
     }
 }
 
-public sealed class LoanServices(LendingDbContext db, IValidator<RegisterLoanRequest> validator, AuditRecord audit, TimeProvider clock)
+public sealed class LoanServices(LendingDbContext db, AuditRecord audit, TimeProvider clock)
 {
     public AuditRecord Audit { get; } = audit;
 
     public LendingDbContext Db { get; } = db;
-
-    public IValidator<RegisterLoanRequest> Validator { get; } = validator;
 
     public TimeProvider Clock { get; } = clock;
 }
