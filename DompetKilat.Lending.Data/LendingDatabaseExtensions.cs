@@ -18,7 +18,7 @@ public static class LendingDatabaseExtensions
     /// </summary>
     public const string ServiceRole = "dompetkilat_service";
 
-    private static readonly PartnerEventOutbox Outbox = new();
+    private static readonly RaisedEventsInterceptor RaisedEvents = new();
 
     /// <summary>Registers the pooled <see cref="LendingDbContext"/> for a service (the Api, the worker), on its own login.</summary>
     public static IHostApplicationBuilder AddLendingDatabase(this IHostApplicationBuilder builder) =>
@@ -46,7 +46,7 @@ public static class LendingDatabaseExtensions
             },
             configureDbContextOptions: options => options
                 .UseSnakeCaseNamingConvention()
-                .AddInterceptors(Outbox)
+                .AddInterceptors(RaisedEvents)
                 // A refused command is not a fault by itself: a duplicate NIK is an expected 02 that
                 // the caller handles. Whoever cannot handle an exception logs it (the Api's exception
                 // handler, the worker's retry and parking), so EF's own Error records would only turn

@@ -6,41 +6,21 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace DompetKilat.Lending.Data;
 
 /// <summary>
-/// The one path from a raised loan notification to the outbox (API-CONTRACT §9): when a context
-/// saves loans whose steps raised notifications, their <see cref="PartnerEvent"/> rows are added to
-/// the same save, so they commit with the change or not at all, whoever made it (a back-office
-/// step, a lender's callback).
+/// The outbox of partner notifications (API-CONTRACT §9), and every change of a
+/// <see cref="PartnerEvent"/>'s state in one place, whoever makes it: enqueued with the loan change
+/// that raised it, claimed for an attempt, delivered, retried later, given up on, held for an
+/// operator when its partner cannot be reached, and sent again on an operator's request. When an
+/// attempt is recorded, only that claim's attempt is changed: a redelivery in the meantime restarted the count.
 /// </summary>
-public sealed class PartnerEventOutbox : SaveChangesInterceptor
+public static class PartnerEventOutbox
 {
-    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(
-        DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-    {
-        if (eventData.Context is LendingDbContext db)
-        {
-            await EnqueueRaisedAsync(db, cancellationToken);
-        }
-
-        return result;
-    }
-
-    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
-    {
-        if (eventData.Context is LendingDbContext db && RaisingLoans(db).Count > 0)
-        {
-            throw new InvalidOperationException("Loans that raised notifications are saved asynchronously, in the transaction of their change.");
-        }
-
-        return result;
-    }
-
     /// <summary>
     /// Which partners can be sent events (a webhookUrl, and a secret to sign with); the others'
     /// events are recorded <see cref="PartnerEventState.Undeliverable"/>. Runs in the transaction
-    /// that adds the events: it share-locks the partners until that commits, so an update removing a
-    /// partner's webhook waits for these events and then finds them pending (and makes them
-    /// undeliverable) instead of leaving them pending for nobody. A partner whose update is in
-    /// flight is read as it is after that update.
+    /// that adds or requeues the events: it share-locks the partners until that commits, so an
+    /// update removing a partner's webhook waits for these events and then finds them pending (and
+    /// holds them, <see cref="HoldForOperatorAsync"/>) instead of leaving them pending for nobody.
+    /// A partner whose update is in flight is read as it is after that update.
     /// </summary>
     public static async Task<HashSet<int>> ReachablePartnersAsync(LendingDbContext db, IEnumerable<int> partnerIds, CancellationToken cancellationToken)
     {
@@ -53,7 +33,118 @@ public sealed class PartnerEventOutbox : SaveChangesInterceptor
         return [.. reachable];
     }
 
-    private static async Task EnqueueRaisedAsync(LendingDbContext db, CancellationToken cancellationToken)
+    /// <summary>
+    /// Claims due events for attempts: each loan's oldest pending event (so a loan's events arrive
+    /// in order), found by stepping through the loans that have pending events (one index probe per
+    /// loan, however many events each has queued), kept if it is due and of a partner that has a
+    /// webhook, a secret and a free slot in <paramref name="budget"/>; the earliest due first. The
+    /// claim moves <c>next_attempt_at</c> past <paramref name="lease"/>, so competing replicas never
+    /// send one attempt twice at once and an attempt cut short goes again when the lease lapses; the
+    /// outer lock skips what another replica is claiming and rechecks due-ness against its committed claim.
+    /// Pending is written as the literal 0, so the planner can use the pending events' partial index.
+    /// </summary>
+    public static Task<List<PartnerEvent>> ClaimDueAsync(LendingDbContext db, DateTime now, TimeSpan lease, ClaimBudget budget, CancellationToken cancellationToken) =>
+        db.PartnerEvents.FromSql($"""
+            UPDATE partner_events SET next_attempt_at = {now + lease}, attempts = attempts + 1
+            WHERE id IN (
+                SELECT id FROM partner_events
+                WHERE state = 0 AND next_attempt_at <= {now} AND id IN (
+                    SELECT due.id FROM (
+                        SELECT head.id, head.partner_id, head.next_attempt_at,
+                               row_number() OVER (PARTITION BY head.partner_id ORDER BY head.next_attempt_at, head.id) AS n
+                        FROM (
+                            WITH RECURSIVE heads (loan_id, id) AS (
+                                (SELECT loan_id, id FROM partner_events WHERE state = 0 ORDER BY loan_id, id LIMIT 1)
+                                UNION ALL
+                                SELECT later.loan_id, later.id FROM heads h CROSS JOIN LATERAL (
+                                    SELECT loan_id, id FROM partner_events
+                                    WHERE state = 0 AND loan_id > h.loan_id
+                                    ORDER BY loan_id, id LIMIT 1) later
+                            )
+                            SELECT e.id, e.partner_id, e.next_attempt_at FROM heads h
+                            JOIN partner_events e ON e.id = h.id
+                            JOIN partners p ON p.id = e.partner_id
+                            WHERE e.next_attempt_at <= {now}
+                              AND p.webhook_url IS NOT NULL AND p.webhook_secret IS NOT NULL AND p.disabled_at IS NULL
+                              AND e.partner_id <> ALL({budget.FullPartners})
+                        ) head
+                    ) due
+                    LEFT JOIN unnest({budget.BusyPartners}::integer[], {budget.BusyCounts}::integer[]) AS busy(partner_id, n) ON busy.partner_id = due.partner_id
+                    WHERE due.n <= {budget.PerPartner} - coalesce(busy.n, 0)
+                    ORDER BY due.next_attempt_at
+                    LIMIT {budget.Limit})
+                FOR UPDATE SKIP LOCKED)
+            RETURNING *
+            """).AsNoTracking().ToListAsync(cancellationToken);
+
+    /// <summary>Records delivered attempts, as many as are given, in one statement.</summary>
+    public static Task RecordDeliveredAsync(LendingDbContext db, IReadOnlyCollection<DeliveredAttempt> delivered, CancellationToken cancellationToken)
+    {
+        long[] ids = [.. delivered.Select(d => d.EventId)];
+        int[] attempts = [.. delivered.Select(d => d.Attempt)];
+        int[] statuses = [.. delivered.Select(d => d.Status)];
+        DateTime[] deliveredAt = [.. delivered.Select(d => d.At)];
+        return db.Database.ExecuteSqlAsync($"""
+            UPDATE partner_events p
+            SET state = {(short)PartnerEventState.Delivered}, delivered_at = d.delivered_at, last_status = d.status, last_error = NULL
+            FROM unnest({ids}, {attempts}, {statuses}, {deliveredAt}) AS d(id, attempts, status, delivered_at)
+            WHERE p.id = d.id AND p.state = {(short)PartnerEventState.Pending} AND p.attempts = d.attempts
+            """, cancellationToken);
+    }
+
+    /// <summary>
+    /// Records a claimed attempt the partner did not take: retried later on the schedule, or given up
+    /// on (<see cref="DeliverySchedule.AfterFailure"/>); returns which.
+    /// </summary>
+    public static async Task<FailedAttempt> RecordFailedAsync(LendingDbContext db, PartnerEvent claimed, AttemptFailure failure, DateTime now, double jitter,
+        CancellationToken cancellationToken)
+    {
+        var outcome = DeliverySchedule.AfterFailure(claimed.Attempts, claimed.RetryUntil, failure, now, jitter);
+        var mine = db.PartnerEvents.Where(x => x.Id == claimed.Id && x.State == PartnerEventState.Pending && x.Attempts == claimed.Attempts);
+        if (outcome.GivesUp)
+        {
+            await mine.ExecuteUpdateAsync(s => s
+                .SetProperty(x => x.State, PartnerEventState.Failed)
+                .SetProperty(x => x.LastStatus, failure.Status)
+                .SetProperty(x => x.LastError, outcome.Reason), cancellationToken);
+        }
+        else
+        {
+            await mine.ExecuteUpdateAsync(s => s
+                .SetProperty(x => x.NextAttemptAt, outcome.NextAttemptAt)
+                .SetProperty(x => x.LastStatus, failure.Status)
+                .SetProperty(x => x.LastError, failure.Error), cancellationToken);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>
+    /// Nothing can reach the partner now, so what waited for it waits for an operator instead. Run
+    /// in the transaction that removed its webhook: that update holds the partner's row, so an event
+    /// committing meanwhile was either enqueued undeliverable or is pending and held here.
+    /// </summary>
+    public static Task<int> HoldForOperatorAsync(LendingDbContext db, int partnerId, CancellationToken cancellationToken) =>
+        db.PartnerEvents
+            .Where(e => e.PartnerId == partnerId && e.State == PartnerEventState.Pending)
+            .ExecuteUpdateAsync(e => e.SetProperty(x => x.State, PartnerEventState.Undeliverable), cancellationToken);
+
+    /// <summary>
+    /// An operator's redelivery: the event is due again now with a new retry window, whatever became
+    /// of it; false when it is pending, already on its way (sending it again would race the claim).
+    /// </summary>
+    public static async Task<bool> RedeliverAsync(LendingDbContext db, string eventId, DateTime now, CancellationToken cancellationToken) =>
+        await db.PartnerEvents
+            .Where(e => e.EventId == eventId && e.State != PartnerEventState.Pending)
+            .ExecuteUpdateAsync(e => e
+                .SetProperty(x => x.State, PartnerEventState.Pending)
+                .SetProperty(x => x.Attempts, 0)
+                .SetProperty(x => x.NextAttemptAt, now)
+                .SetProperty(x => x.RetryUntil, now + LoanEvents.RetryWindow)
+                .SetProperty(x => x.DeliveredAt, (DateTime?)null), cancellationToken) == 1;
+
+    /// <summary>The events the loans being saved raised, as outbox rows of the same save (<see cref="RaisedEventsInterceptor"/>).</summary>
+    internal static async Task EnqueueRaisedAsync(LendingDbContext db, CancellationToken cancellationToken)
     {
         var raising = RaisingLoans(db);
         if (raising.Count == 0)
@@ -61,7 +152,7 @@ public sealed class PartnerEventOutbox : SaveChangesInterceptor
             return;
         }
 
-        // The partner's share lock must last until the events commit (ReachablePartnersAsync).
+        // The partners' share lock must last until the events commit (ReachablePartnersAsync).
         if (db.Database.CurrentTransaction is null)
         {
             throw new InvalidOperationException("Loans that raised notifications are saved in the transaction of their change.");
@@ -82,8 +173,43 @@ public sealed class PartnerEventOutbox : SaveChangesInterceptor
         }
     }
 
-    private static List<Loan> RaisingLoans(LendingDbContext db) =>
+    internal static List<Loan> RaisingLoans(LendingDbContext db) =>
         [.. db.ChangeTracker.Entries<Loan>().Select(e => e.Entity).Where(l => l.RaisedEvents.Count > 0)];
 
     private sealed record BorrowersPartner(long BorrowerId, int PartnerId, bool Reachable);
+}
+
+/// <summary>How many attempts a dispatcher may start now: none for full partners, the rest within each partner's slots.</summary>
+public sealed record ClaimBudget(int[] FullPartners, int[] BusyPartners, int[] BusyCounts, int PerPartner, int Limit);
+
+/// <summary>An attempt the partner answered 2xx, to record as delivered.</summary>
+public sealed record DeliveredAttempt(long EventId, int Attempt, int Status, DateTime At);
+
+/// <summary>
+/// The one path from a raised loan notification to the outbox: when a context saves loans whose
+/// steps raised notifications, their rows are added to the same save, so they commit with the
+/// change or not at all, whoever made it (a back-office step, a lender's callback).
+/// </summary>
+public sealed class RaisedEventsInterceptor : SaveChangesInterceptor
+{
+    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(
+        DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is LendingDbContext db)
+        {
+            await PartnerEventOutbox.EnqueueRaisedAsync(db, cancellationToken);
+        }
+
+        return result;
+    }
+
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        if (eventData.Context is LendingDbContext db && PartnerEventOutbox.RaisingLoans(db).Count > 0)
+        {
+            throw new InvalidOperationException("Loans that raised notifications are saved asynchronously, in the transaction of their change.");
+        }
+
+        return result;
+    }
 }

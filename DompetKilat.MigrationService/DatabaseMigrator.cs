@@ -180,11 +180,7 @@ internal sealed class DatabaseMigrator(
         if (sandboxUrl is not null && sandboxSecret is not null
             && (local.WebhookUrl != sandboxUrl || local.WebhookSecret != sandboxSecret))
         {
-            local.WebhookUrl = sandboxUrl;
-            local.WebhookSecret = sandboxSecret;
-            local.PreviousWebhookSecret = null;
-            local.PreviousWebhookSecretExpiresAt = null;
-            local.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+            local.NotifyAt(sandboxUrl, sandboxSecret, clock.GetUtcNow().UtcDateTime);
             logger.LogInformation("Partner {PartnerCode} notifies the partner sandbox at {WebhookUrl}", Partner.LocalCode, sandboxUrl);
         }
 

@@ -83,16 +83,7 @@ public static class AdminEventEndpoints
             return ContractResults.StepNotAllowed($"event {id} cannot be sent: its partner has no webhookUrl");
         }
 
-        // A pending event is already on its way; sending it again now would race the dispatcher's claim.
-        var requeued = await db.PartnerEvents
-            .Where(e => e.EventId == id && e.State != PartnerEventState.Pending)
-            .ExecuteUpdateAsync(e => e
-                .SetProperty(x => x.State, PartnerEventState.Pending)
-                .SetProperty(x => x.Attempts, 0)
-                .SetProperty(x => x.NextAttemptAt, now)
-                .SetProperty(x => x.RetryUntil, now + LoanEvents.RetryWindow)
-                .SetProperty(x => x.DeliveredAt, (DateTime?)null), cancellationToken);
-        if (requeued == 1)
+        if (await PartnerEventOutbox.RedeliverAsync(db, id, now, cancellationToken))
         {
             audit.SaveWith(db, subject: subject);
             await db.SaveChangesAsync(cancellationToken);

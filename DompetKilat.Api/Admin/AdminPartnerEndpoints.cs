@@ -18,7 +18,9 @@ public static class AdminPartnerEndpoints
 {
     public static IEndpointRouteBuilder MapAdminPartnerEndpoints(this IEndpointRouteBuilder app)
     {
-        var partners = app.MapBackOfficeGroup("/v1/admin/partners");
+        var partners = app.MapBackOfficeGroup("/v1/admin/partners")
+            .AddEndpointFilter(RecordPartnerAsSubject)
+            .ValidatesRequests();
 
         partners.MapPost("/", RegisterPartner)
             .WithName("RegisterPartner")
@@ -53,16 +55,18 @@ public static class AdminPartnerEndpoints
         return app;
     }
 
+    /// <summary>Every call about a partner names it in the trail, a refused one too: the route's partner, or the one a registration asks for.</summary>
+    private static ValueTask<object?> RecordPartnerAsSubject(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    {
+        var subject = invocation.HttpContext.GetRouteValue("partnerCode") as string
+            ?? invocation.Arguments.OfType<RegisterPartnerRequest>().FirstOrDefault()?.PartnerCode;
+        invocation.HttpContext.RequestServices.GetRequiredService<AuditRecord>().About(subject: subject);
+        return next(invocation);
+    }
+
     public static async Task<Results<Ok<ApiResponse<PartnerView>>, JsonHttpResult<ApiResponse<ErrorData>>>> RegisterPartner(
         RegisterPartnerRequest request, [AsParameters] PartnerServices services, CancellationToken cancellationToken)
     {
-        services.Audit.About(subject: request.PartnerCode);
-        var validation = await services.RegisterValidator.ValidateAsync(request, cancellationToken);
-        if (!validation.IsValid)
-        {
-            return ContractResults.Invalid(validation.ToDictionary().AsReadOnly());
-        }
-
         await using var transaction = await services.Db.Database.BeginTransactionAsync(cancellationToken);
         if (await RefuseTermsAsync(services.Db, request, exceptPartnerId: null, cancellationToken) is { } refusal)
         {
@@ -95,7 +99,6 @@ public static class AdminPartnerEndpoints
     public static async Task<Results<Ok<ApiResponse<PartnerView>>, JsonHttpResult<ApiResponse<ErrorData>>>> GetPartner(
         string partnerCode, LendingDbContext db, AuditRecord audit, CancellationToken cancellationToken)
     {
-        audit.About(subject: partnerCode);
         var partner = await db.Partners.AsNoTracking().SingleOrDefaultAsync(p => p.Code == partnerCode, cancellationToken);
         return partner is null ? PartnerNotFound(partnerCode) : ContractResults.Success(PartnerView.From(partner));
     }
@@ -103,13 +106,6 @@ public static class AdminPartnerEndpoints
     public static async Task<Results<Ok<ApiResponse<PartnerView>>, JsonHttpResult<ApiResponse<ErrorData>>>> UpdatePartner(
         string partnerCode, UpdatePartnerRequest request, [AsParameters] PartnerServices services, CancellationToken cancellationToken)
     {
-        services.Audit.About(subject: partnerCode);
-        var validation = await services.UpdateValidator.ValidateAsync(request, cancellationToken);
-        if (!validation.IsValid)
-        {
-            return ContractResults.Invalid(validation.ToDictionary().AsReadOnly());
-        }
-
         await using var transaction = await services.Db.Database.BeginTransactionAsync(cancellationToken);
         var partner = await services.Db.Partners.SingleOrDefaultAsync(p => p.Code == partnerCode, cancellationToken);
         if (partner is null)
@@ -122,23 +118,13 @@ public static class AdminPartnerEndpoints
             return refusal;
         }
 
-        partner.Name = request.Name!;
-        partner.AllowList = [.. request.AllowList!.Select(e => e.Trim())];
-        partner.ProductCodes = [.. request.ProductCodes!.Distinct(StringComparer.Ordinal)];
-        partner.WebhookUrl = request.WebhookUrl;
-        partner.IsKeyless = request.Keyless ?? false;
-        partner.UpdatedAt = services.Now;
+        partner.Update(request.Name!, request.AllowList!, request.ProductCodes!, request.WebhookUrl, request.Keyless ?? false, services.Now);
         services.Audit.SaveWith(services.Db, subject: partner.Code);
         await services.Db.SaveChangesAsync(cancellationToken);
-        if (partner.WebhookUrl is null || partner.WebhookSecret is null)
+        if (!partner.IsReachable)
         {
-            // Nothing can reach the partner now, so what waited for it waits for an operator instead.
-            // The update above holds its row, so an event committing meanwhile was either made
-            // undeliverable already or is pending and seen here (PartnerEventOutbox.ReachablePartnersAsync).
             // An attempt already in flight may still arrive; its outcome is not recorded.
-            await services.Db.PartnerEvents
-                .Where(e => e.PartnerId == partner.Id && e.State == PartnerEventState.Pending)
-                .ExecuteUpdateAsync(e => e.SetProperty(x => x.State, PartnerEventState.Undeliverable), cancellationToken);
+            await PartnerEventOutbox.HoldForOperatorAsync(services.Db, partner.Id, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -151,7 +137,6 @@ public static class AdminPartnerEndpoints
         [AsParameters] PartnerServices services,
         CancellationToken cancellationToken)
     {
-        services.Audit.About(subject: partnerCode);
         var partner = await services.Db.Partners.Include(p => p.Keys).SingleOrDefaultAsync(p => p.Code == partnerCode, cancellationToken);
         if (partner is null)
         {
@@ -170,16 +155,14 @@ public static class AdminPartnerEndpoints
     public static async Task<Results<Ok<ApiResponse<PartnerView>>, JsonHttpResult<ApiResponse<ErrorData>>>> DisablePartner(
         string partnerCode, [AsParameters] PartnerServices services, CancellationToken cancellationToken)
     {
-        services.Audit.About(subject: partnerCode);
         var partner = await services.Db.Partners.SingleOrDefaultAsync(p => p.Code == partnerCode, cancellationToken);
         if (partner is null)
         {
             return PartnerNotFound(partnerCode);
         }
 
-        if (!partner.IsDisabled)
+        if (partner.Disable(services.Now))
         {
-            partner.DisabledAt = partner.UpdatedAt = services.Now;
             services.Audit.SaveWith(services.Db, subject: partner.Code);
             await services.Db.SaveChangesAsync(cancellationToken);
         }
@@ -229,16 +212,10 @@ public static class AdminPartnerEndpoints
 
 public sealed class PartnerServices(
     LendingDbContext db,
-    IValidator<RegisterPartnerRequest> registerValidator,
-    IValidator<UpdatePartnerRequest> updateValidator,
     AuditRecord audit,
     TimeProvider clock)
 {
     public LendingDbContext Db { get; } = db;
-
-    public IValidator<RegisterPartnerRequest> RegisterValidator { get; } = registerValidator;
-
-    public IValidator<UpdatePartnerRequest> UpdateValidator { get; } = updateValidator;
 
     public AuditRecord Audit { get; } = audit;
 

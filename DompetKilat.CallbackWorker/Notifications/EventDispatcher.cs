@@ -96,47 +96,11 @@ internal sealed class EventDispatcher(
         var fullPartners = busy.Where(p => p.Value >= PerPartner).Select(p => p.Key).ToArray();
         var limit = InFlightLimit - Volatile.Read(ref inFlightTotal);
         var now = clock.GetUtcNow().UtcDateTime;
-        var leaseUntil = now + Lease;
 
         await using var scope = scopeFactory.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LendingDbContext>();
-        // Candidates: each loan's oldest pending event, found by stepping through the loans that
-        // have pending events (one index probe per loan, however many events each has queued), kept
-        // if it is due, of a partner that has a webhook and a secret and a free slot here; the
-        // earliest due first, at most as many per partner as it has free slots. The outer lock skips
-        // what another replica is claiming, and rechecks due-ness against its committed claim.
-        var events = await db.PartnerEvents.FromSql($"""
-            UPDATE partner_events SET next_attempt_at = {leaseUntil}, attempts = attempts + 1
-            WHERE id IN (
-                SELECT id FROM partner_events
-                WHERE state = 0 AND next_attempt_at <= {now} AND id IN (
-                    SELECT due.id FROM (
-                        SELECT head.id, head.partner_id, head.next_attempt_at,
-                               row_number() OVER (PARTITION BY head.partner_id ORDER BY head.next_attempt_at, head.id) AS n
-                        FROM (
-                            WITH RECURSIVE heads (loan_id, id) AS (
-                                (SELECT loan_id, id FROM partner_events WHERE state = 0 ORDER BY loan_id, id LIMIT 1)
-                                UNION ALL
-                                SELECT later.loan_id, later.id FROM heads h CROSS JOIN LATERAL (
-                                    SELECT loan_id, id FROM partner_events
-                                    WHERE state = 0 AND loan_id > h.loan_id
-                                    ORDER BY loan_id, id LIMIT 1) later
-                            )
-                            SELECT e.id, e.partner_id, e.next_attempt_at FROM heads h
-                            JOIN partner_events e ON e.id = h.id
-                            JOIN partners p ON p.id = e.partner_id
-                            WHERE e.next_attempt_at <= {now}
-                              AND p.webhook_url IS NOT NULL AND p.webhook_secret IS NOT NULL AND p.disabled_at IS NULL
-                              AND e.partner_id <> ALL({fullPartners})
-                        ) head
-                    ) due
-                    LEFT JOIN unnest({busyPartners}::integer[], {busyCounts}::integer[]) AS busy(partner_id, n) ON busy.partner_id = due.partner_id
-                    WHERE due.n <= {PerPartner} - coalesce(busy.n, 0)
-                    ORDER BY due.next_attempt_at
-                    LIMIT {limit})
-                FOR UPDATE SKIP LOCKED)
-            RETURNING *
-            """).AsNoTracking().ToListAsync(cancellationToken);
+        var events = await PartnerEventOutbox.ClaimDueAsync(db, now, Lease,
+            new ClaimBudget(fullPartners, busyPartners, busyCounts, PerPartner, limit), cancellationToken);
         if (events.Count == 0)
         {
             return [];
@@ -211,31 +175,20 @@ internal sealed class EventDispatcher(
         var error = outcome.Error is { Length: > 256 } tooLong ? tooLong[..256] : outcome.Error;
         await using var scope = scopeFactory.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LendingDbContext>();
-        // Only this claim's attempt: an operator's redelivery in the meantime restarted the count.
-        var mine = db.PartnerEvents.Where(x => x.Id == e.Id && x.State == PartnerEventState.Pending && x.Attempts == e.Attempts);
-
-        var next = now + DeliverySchedule.Backoff(e.Attempts, Random.Shared.NextDouble());
-        if (outcome.Gone || next > e.RetryUntil)
+        var failed = await PartnerEventOutbox.RecordFailedAsync(db, e, new AttemptFailure(outcome.Status, error, outcome.Gone), now,
+            Random.Shared.NextDouble(), cancellationToken);
+        if (failed.GivesUp)
         {
-            var reason = outcome.Gone ? "partner answered 410 Gone" : error ?? $"partner answered {outcome.Status}";
-            await mine.ExecuteUpdateAsync(s => s
-                .SetProperty(x => x.State, PartnerEventState.Failed)
-                .SetProperty(x => x.LastStatus, outcome.Status)
-                .SetProperty(x => x.LastError, reason), cancellationToken);
             metrics.Failed(e.Type, outcome.Gone ? "gone" : "expired");
             logger.LogWarning("Gave up on event {EventId} for partner {PartnerCode} after {Attempts} attempts: {Reason}",
-                e.EventId, claim.PartnerCode, e.Attempts, reason);
+                e.EventId, claim.PartnerCode, e.Attempts, failed.Reason);
             return;
         }
 
-        await mine.ExecuteUpdateAsync(s => s
-            .SetProperty(x => x.NextAttemptAt, next)
-            .SetProperty(x => x.LastStatus, outcome.Status)
-            .SetProperty(x => x.LastError, error), cancellationToken);
         metrics.Retried(e.Type);
         // An unreachable or failing partner is an expected condition the schedule handles, not an error of ours.
         logger.LogWarning("Partner {PartnerCode} did not take event {EventId} (attempt {Attempt}: {Outcome}); next attempt at {NextAttemptAt:O}",
-            claim.PartnerCode, e.EventId, e.Attempts, outcome.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? error, next);
+            claim.PartnerCode, e.EventId, e.Attempts, outcome.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? error, failed.NextAttemptAt);
     }
 
     /// <summary>
@@ -258,17 +211,7 @@ internal sealed class EventDispatcher(
             {
                 await using var scope = scopeFactory.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<LendingDbContext>();
-                long[] ids = [.. batch.Select(d => d.EventId)];
-                int[] attempts = [.. batch.Select(d => d.Attempt)];
-                int[] statuses = [.. batch.Select(d => d.Status)];
-                DateTime[] deliveredAt = [.. batch.Select(d => d.At)];
-                // Only each claim's own attempt: an operator's redelivery in the meantime restarted the count.
-                await db.Database.ExecuteSqlAsync($"""
-                    UPDATE partner_events p
-                    SET state = {(short)PartnerEventState.Delivered}, delivered_at = d.delivered_at, last_status = d.status, last_error = NULL
-                    FROM unnest({ids}, {attempts}, {statuses}, {deliveredAt}) AS d(id, attempts, status, delivered_at)
-                    WHERE p.id = d.id AND p.state = {(short)PartnerEventState.Pending} AND p.attempts = d.attempts
-                    """, stoppingToken);
+                await PartnerEventOutbox.RecordDeliveredAsync(db, [.. batch.Select(d => new DeliveredAttempt(d.EventId, d.Attempt, d.Status, d.At))], stoppingToken);
                 batch.ForEach(d => d.Recorded.TrySetResult());
             }
             catch (Exception ex)

@@ -17,4 +17,28 @@ public static class DeliverySchedule
         var capped = exponential < LongestRetry ? exponential : LongestRetry;
         return capped * (1 + jitter / 4);
     }
+
+    /// <summary>
+    /// What becomes of an event after its <paramref name="attempts"/>th attempt failed: given up on
+    /// when the partner answered 410 Gone or the next try would fall past <paramref name="retryUntil"/>,
+    /// otherwise due again after <see cref="Backoff"/>.
+    /// </summary>
+    public static FailedAttempt AfterFailure(int attempts, DateTime retryUntil, AttemptFailure failure, DateTime now, double jitter)
+    {
+        var next = now + Backoff(attempts, jitter);
+        if (failure.Gone)
+        {
+            return new FailedAttempt(true, next, "partner answered 410 Gone");
+        }
+
+        return next > retryUntil
+            ? new FailedAttempt(true, next, failure.Error ?? $"partner answered {failure.Status}")
+            : new FailedAttempt(false, next, null);
+    }
 }
+
+/// <summary>Why an attempt failed: the partner's status (null when it gave no answer), our error, and whether it answered 410 Gone.</summary>
+public sealed record AttemptFailure(int? Status, string? Error, bool Gone);
+
+/// <summary>The outcome of a failed attempt: given up on (with the reason) or due again at <see cref="NextAttemptAt"/>.</summary>
+public sealed record FailedAttempt(bool GivesUp, DateTime NextAttemptAt, string? Reason);

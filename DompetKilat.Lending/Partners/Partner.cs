@@ -70,6 +70,45 @@ public sealed class Partner
         return (partner, new IssuedCredentials(apiKey, partner.WebhookSecret));
     }
 
+    /// <summary>Replaces the partner's terms (the back office's update, API-CONTRACT §8); its keys and secrets stay.</summary>
+    public void Update(string name, IEnumerable<string> allowList, IEnumerable<string> productCodes, string? webhookUrl, bool keyless, DateTime now)
+    {
+        Name = name;
+        AllowList = [.. allowList.Select(e => e.Trim())];
+        ProductCodes = [.. productCodes.Distinct(StringComparer.Ordinal)];
+        WebhookUrl = webhookUrl;
+        IsKeyless = keyless;
+        UpdatedAt = now;
+    }
+
+    /// <summary>
+    /// Notifications go to <paramref name="webhookUrl"/>, signed with <paramref name="webhookSecret"/>
+    /// alone: Development's built-in partner follows the sandbox it is given each run.
+    /// </summary>
+    public void NotifyAt(string webhookUrl, string webhookSecret, DateTime now)
+    {
+        WebhookUrl = webhookUrl;
+        WebhookSecret = webhookSecret;
+        PreviousWebhookSecret = null;
+        PreviousWebhookSecretExpiresAt = null;
+        UpdatedAt = now;
+    }
+
+    /// <summary>Whether the partner can be sent notifications: a webhook address, and a secret to sign with.</summary>
+    public bool IsReachable => WebhookUrl is not null && WebhookSecret is not null;
+
+    /// <summary>From now on the partner's calls are refused; its data stays. False when it was disabled already.</summary>
+    public bool Disable(DateTime now)
+    {
+        if (IsDisabled)
+        {
+            return false;
+        }
+
+        DisabledAt = UpdatedAt = now;
+        return true;
+    }
+
     /// <summary>
     /// Issues a new key (and, if asked, a new webhook secret). What it replaces keeps working for
     /// <see cref="PartnerSecrets.RotationOverlap"/>, or stops at once when <paramref name="revokePrevious"/>.

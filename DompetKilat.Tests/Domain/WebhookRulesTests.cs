@@ -85,4 +85,24 @@ public sealed class WebhookRulesTests
         Assert.InRange(attempts, 25, 40);
         Assert.All(Enumerable.Range(1, 60), n => Assert.True(DeliverySchedule.Backoff(n, 0.999) <= TimeSpan.FromHours(1.25)));
     }
+
+    [Fact]
+    public void A_failed_attempt_goes_again_within_the_retry_window_and_is_given_up_on_past_it_or_on_410()
+    {
+        var now = new DateTime(2026, 12, 3, 8, 0, 0, DateTimeKind.Utc);
+        var window = now + TimeSpan.FromHours(1);
+
+        var retried = DeliverySchedule.AfterFailure(3, window, new AttemptFailure(503, null, Gone: false), now, jitter: 0);
+        Assert.False(retried.GivesUp);
+        Assert.Equal(now + DeliverySchedule.Backoff(3, 0), retried.NextAttemptAt);
+
+        var expired = DeliverySchedule.AfterFailure(20, window, new AttemptFailure(null, "connection refused", Gone: false), now, jitter: 0);
+        Assert.True(expired.GivesUp);
+        Assert.Equal("connection refused", expired.Reason);
+        Assert.Equal("partner answered 500", DeliverySchedule.AfterFailure(20, window, new AttemptFailure(500, null, false), now, 0).Reason);
+
+        var gone = DeliverySchedule.AfterFailure(1, window, new AttemptFailure(410, null, Gone: true), now, jitter: 0);
+        Assert.True(gone.GivesUp);
+        Assert.Equal("partner answered 410 Gone", gone.Reason);
+    }
 }
