@@ -45,22 +45,22 @@ public static class AdminCallbackEndpoints
         var subject = $"callback {id}";
         audit.About(subject: subject);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // One statement, so two operators retrying at once cannot both succeed.
-        var requeued = await db.LoanCallbacks
-            .Where(c => c.Id == id && c.State == CallbackState.Parked)
-            .ExecuteUpdateAsync(c => c.SetProperty(x => x.State, CallbackState.Pending).SetProperty(x => x.ProcessedAt, (DateTime?)null), cancellationToken);
-        if (requeued == 1)
+        // Locked, so of two operators retrying at once the second finds it pending and is refused.
+        var callback = await db.LoanCallbacks.FromSql($"SELECT * FROM loan_callbacks WHERE id = {id} FOR UPDATE").SingleOrDefaultAsync(cancellationToken);
+        if (callback is null)
         {
-            audit.SaveWith(db, subject: subject);
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return ContractResults.Success(new RetriedCallback(id, "PENDING"));
+            return ContractResults.NotFound($"callback {id} record not found");
         }
 
-        var state = await db.LoanCallbacks.Where(c => c.Id == id).Select(c => (CallbackState?)c.State).SingleOrDefaultAsync(cancellationToken);
-        return state is null
-            ? ContractResults.NotFound($"callback {id} record not found")
-            : ContractResults.StepNotAllowed($"callback {id} is {state.Value.ToString().ToUpperInvariant()} and cannot be retried");
+        if (!callback.Requeue())
+        {
+            return ContractResults.StepNotAllowed($"callback {id} is {callback.State.ToString().ToUpperInvariant()} and cannot be retried");
+        }
+
+        audit.SaveWith(db, subject: subject);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return ContractResults.Success(new RetriedCallback(id, "PENDING"));
     }
 }
 

@@ -79,11 +79,7 @@ internal sealed class CallbackApplier(LendingDbContext db, CallbackMetrics metri
             using var activity = StartApplyActivity(callback);
             // What the step raises is saved with it below, so the partner hears of exactly the changes that commit.
             var step = loans[callback.LoanId].Apply(CallbackFingerprint.Read(callback.Payload).ToSnapshot(), callback.AcceptedAt, now);
-            callback.State = step.Outcome == LifecycleOutcome.Done ? CallbackState.Applied : CallbackState.Stale;
-            callback.Reason = step.Reason;
-            callback.Attempts++;
-            callback.ProcessedAt = now;
-            callback.ProcessedBy = Replica;
+            callback.Record(step, Replica, now);
             activity?.SetTag("dompetkilat.callback.outcome", callback.State.ToString());
         }
 
@@ -114,11 +110,7 @@ internal sealed class CallbackApplier(LendingDbContext db, CallbackMetrics metri
             return null;
         }
 
-        head.State = CallbackState.Parked;
-        head.Reason = Describe(failure);
-        head.Attempts += attempts;
-        head.ProcessedAt = clock.GetUtcNow().UtcDateTime;
-        head.ProcessedBy = Replica;
+        head.Park(Describe(failure), attempts, Replica, clock.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(cancellationToken);
         return head;
     }
