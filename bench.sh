@@ -47,7 +47,7 @@ replay_share=0.2
 # Each measured workload of the Api and the peer alternates in this many slices.
 slices=3
 # Without the development proxy the launch profile's port is Kestrel's own.
-api=http://localhost:5100
+api=$api_url
 baseline_port=5102
 baseline=http://localhost:$baseline_port
 peer=http://127.0.0.1:5200
@@ -88,22 +88,9 @@ cleanup() {
   for pid in $peer_pid $receiver_pid $baseline_pid; do kill -TERM "$pid" 2>/dev/null || true; done
   if [ -n "$apphost" ]; then
     echo "==> stopping"
-    kill -TERM "$apphost" 2>/dev/null || true
-    wait_for_apphost_exit "$apphost"
+    stop_system
   fi
-  # DCP's controllers outlive the AppHost by a few seconds while they stop what they started.
-  for _ in $(seq 1 30); do
-    pgrep -f -- "$run_dir" >/dev/null || break
-    sleep 1
-  done
-  local leftover
-  leftover=$(pgrep -f -- "$run_dir" || true)
-  if [ -n "$leftover" ]; then
-    echo "bench: processes of this run were left behind; stopping them:" >&2
-    pgrep -af -- "$run_dir" >&2 || true
-    kill -TERM $leftover 2>/dev/null || true
-    status=1
-  fi
+  reap_leftovers "$run_dir" "bench run" || status=1
   [ -d "$run_dir/baseline" ] && git worktree remove --force "$run_dir/baseline"
   rm -rf "$run_dir"
   exit "$status"
@@ -123,19 +110,11 @@ fi
 # psql can log in the same way the services do. It goes through env, not the AppHost's command line.
 pg_password=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
 echo "==> starting the AppHost (Release, data in a throw-away directory)"
-(cd DompetKilat.AppHost && exec env TMPDIR="$run_dir" AppHost__AsDeployed=true DataStores__Mode=Executable \
+start_system Release "$run_dir/apphost.log" TMPDIR="$run_dir" AppHost__AsDeployed=true DataStores__Mode=Executable \
   DataStores__DataDirectory="$run_dir/data" "Parameters__postgres-password=$pg_password" \
   Telemetry__TraceSampleRatio="$trace_sample_ratio" \
-  Api__RateLimits__Partners__TokenLimit=100000000 Api__RateLimits__Partners__TokensPerSecond=100000000 \
-  bin/Release/net10.0/DompetKilat.AppHost) >"$run_dir/apphost.log" 2>&1 &
-apphost=$!
-
-for _ in $(seq 1 180); do
-  kill -0 "$apphost" 2>/dev/null || { tail -n 30 "$run_dir/apphost.log" >&2; die "the AppHost exited"; }
-  curl -fsS -m 2 "$api/health" >/dev/null 2>&1 && break
-  sleep 1
-done
-curl -fsS -m 2 "$api/health" >/dev/null || die "the Api did not become healthy in 180 s"
+  Api__RateLimits__Partners__TokenLimit=100000000 Api__RateLimits__Partners__TokensPerSecond=100000000
+wait_for_system 180 "$run_dir/apphost.log" || die "the system did not start"
 
 # ---- the processes this run started -------------------------------------------------------------
 

@@ -21,28 +21,21 @@ apphost_environment
 
 log=.data/apphost.log
 echo "==> starting the AppHost (log: $log)"
-# From its project folder, as 'dotnet run' would, so it reads its appsettings files.
-(cd DompetKilat.AppHost && exec bin/Debug/net10.0/DompetKilat.AppHost) >"$log" 2>&1 &
-apphost=$!
+start_system Debug "$PWD/$log"
 echo "$apphost" >"$pid_file"
 
 stop() {
   trap - INT TERM
   echo
   echo "==> stopping"
-  kill -TERM "$apphost" 2>/dev/null || true
-  wait_for_apphost_exit "$apphost"
+  stop_system
   rm -f "$pid_file"
   echo "==> stopped"
   exit 0
 }
 trap stop INT TERM
 
-for _ in $(seq 1 120); do
-  kill -0 "$apphost" 2>/dev/null || { echo "the AppHost exited; see $log" >&2; tail -n 30 "$log" >&2; rm -f "$pid_file"; exit 1; }
-  curl -fsS -m 2 http://localhost:5100/health >/dev/null 2>&1 && break
-  sleep 1
-done
+wait_for_system 180 "$log" || { rm -f "$pid_file"; exit 1; }
 
 login=$(grep -o 'http://localhost:15000/login?t=[0-9a-f]*' "$log" | tail -n 1 || true)
 cat <<MSG

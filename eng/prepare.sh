@@ -102,6 +102,56 @@ wait_for_apphost_exit() {
   echo "warning: processes of AppHost $pid still running after 60 s" >&2
 }
 
+# The Api's address under the AppHost's launch profiles (run, bench).
+api_url=http://localhost:5100
+
+# start_system CONFIGURATION LOG [NAME=VALUE ...]: starts the built AppHost with those settings,
+# from its project folder as 'dotnet run' would (so it reads its appsettings files), its output in
+# LOG; sets apphost to its pid. Settings go through the environment, never the command line.
+start_system() {
+  local configuration=$1 log=$2
+  shift 2
+  (cd "$repo_root/DompetKilat.AppHost" && exec env "$@" "bin/$configuration/net10.0/DompetKilat.AppHost") >"$log" 2>&1 &
+  apphost=$!
+}
+
+# wait_for_system SECONDS LOG: until the Api answers its health check; fails, with the log's end,
+# if the AppHost exits first or the time runs out.
+wait_for_system() {
+  local seconds=$1 log=$2 _
+  for _ in $(seq 1 "$seconds"); do
+    if ! kill -0 "$apphost" 2>/dev/null; then
+      tail -n 30 "$log" >&2
+      echo "the AppHost exited; see $log" >&2
+      return 1
+    fi
+    curl -fsS -m 2 "$api_url/health" >/dev/null 2>&1 && return 0
+    sleep 1
+  done
+  echo "the Api did not become healthy in $seconds s; see $log" >&2
+  return 1
+}
+
+# stop_system: stops the AppHost and waits until its orchestrator has stopped what it started.
+stop_system() {
+  kill -TERM "$apphost" 2>/dev/null || true
+  wait_for_apphost_exit "$apphost"
+}
+
+# reap_leftovers RUN_DIR WHAT: a run keeps every file under RUN_DIR, which therefore names its
+# processes; after a few seconds' grace any still running are reported, stopped, and fail the run.
+reap_leftovers() {
+  local run_dir=$1 what=$2 _
+  for _ in $(seq 1 30); do
+    pgrep -f -- "$run_dir" >/dev/null || return 0
+    sleep 1
+  done
+  echo "FAIL: processes of this $what were left behind:" >&2
+  pgrep -af -- "$run_dir" >&2 || true
+  pkill -f -- "$run_dir" || true
+  return 1
+}
+
 # run_test_suite [dotnet test arguments...]: runs the tests (each test system is a real AppHost with
 # throw-away data on random ports) and fails if any test failed or any process of the run outlives it.
 # The terminal gets a line per test class, each failure with its logs, the resilience drill's figures
@@ -128,17 +178,7 @@ run_test_suite() {
     cat "$run_dir/drill-report.txt"
   fi
 
-  local _
-  for _ in $(seq 1 30); do
-    pgrep -f -- "$run_dir" >/dev/null || break
-    sleep 1
-  done
-  if pgrep -f -- "$run_dir" >/dev/null; then
-    echo "FAIL: processes of this test run were left behind:" >&2
-    pgrep -af -- "$run_dir" >&2
-    pkill -f -- "$run_dir" || true
-    status=1
-  fi
+  reap_leftovers "$run_dir" "test run" || status=1
 
   # Older runs' logs go; the newest ten stay for comparing.
   find "$repo_root/.data/test-runs" -name '*.log' -printf '%T@ %p\n' | sort -rn | tail -n +11 | cut -d' ' -f2- | xargs -r rm -f
