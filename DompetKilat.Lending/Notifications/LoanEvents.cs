@@ -60,19 +60,8 @@ public static class LoanEvents
     public static PartnerEvent For(long loanId, RaisedLoanEvent raised, int partnerId, bool reachable)
     {
         var eventId = $"evt_{Guid.CreateVersion7(raised.OccurredAt):N}";
-        return new PartnerEvent
-        {
-            EventId = eventId,
-            PartnerId = partnerId,
-            LoanId = loanId,
-            Type = raised.Type,
-            Body = JsonSerializer.Serialize(new EventBody(eventId, raised.Type, raised.OccurredAt, raised.Loan), Json),
-            State = reachable ? PartnerEventState.Pending : PartnerEventState.Undeliverable,
-            NextAttemptAt = raised.OccurredAt,
-            RetryUntil = raised.OccurredAt + RetryWindow,
-            OccurredAt = raised.OccurredAt,
-            TraceParent = raised.TraceParent,
-        };
+        var body = JsonSerializer.Serialize(new EventBody(eventId, raised.Type, raised.OccurredAt, raised.Loan), Json);
+        return new PartnerEvent(eventId, partnerId, loanId, raised.Type, body, reachable, raised.OccurredAt, raised.TraceParent);
     }
 
     private sealed record EventBody(string Id, string Type, DateTime OccurredAt, LoanDetails Data);

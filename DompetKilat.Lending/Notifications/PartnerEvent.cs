@@ -3,44 +3,66 @@ namespace DompetKilat.Lending.Notifications;
 /// <summary>
 /// One notification owed to a partner (API-CONTRACT §9), written in the transaction of the loan
 /// change it reports: the outbox. <see cref="EventId"/> is the <c>webhook-id</c> of every attempt;
-/// <see cref="Body"/> is kept as the exact bytes sent, so each retry carries the same event.
+/// <see cref="Body"/> is kept as the exact bytes sent, so each retry carries the same event. Once
+/// stored, its state changes only through the outbox (PartnerEventOutbox in the persistence library).
 /// </summary>
 public sealed class PartnerEvent
 {
-    public long Id { get; set; }
+    /// <summary>An event enqueued with the change it reports: due at once, retried for <see cref="LoanEvents.RetryWindow"/>.</summary>
+    public PartnerEvent(string eventId, int partnerId, long loanId, string type, string body, bool reachable, DateTime occurredAt, string? traceParent)
+    {
+        EventId = eventId;
+        PartnerId = partnerId;
+        LoanId = loanId;
+        Type = type;
+        Body = body;
+        State = reachable ? PartnerEventState.Pending : PartnerEventState.Undeliverable;
+        NextAttemptAt = occurredAt;
+        RetryUntil = occurredAt + LoanEvents.RetryWindow;
+        OccurredAt = occurredAt;
+        TraceParent = traceParent;
+    }
 
-    public required string EventId { get; set; }
+    /// <summary>For EF Core, which reads stored events back.</summary>
+    private PartnerEvent()
+    {
+        EventId = Type = Body = "";
+    }
 
-    public int PartnerId { get; set; }
+    public long Id { get; private set; }
 
-    public long LoanId { get; set; }
+    public string EventId { get; private set; }
 
-    public required string Type { get; set; }
+    public int PartnerId { get; private set; }
 
-    public required string Body { get; set; }
+    public long LoanId { get; private set; }
 
-    public PartnerEventState State { get; set; }
+    public string Type { get; private set; }
 
-    public int Attempts { get; set; }
+    public string Body { get; private set; }
+
+    public PartnerEventState State { get; private set; }
+
+    public int Attempts { get; private set; }
 
     /// <summary>When the next attempt is due; while an attempt runs, when its claim lapses.</summary>
-    public DateTime NextAttemptAt { get; set; }
+    public DateTime NextAttemptAt { get; private set; }
 
     /// <summary>Retries stop after this; a redelivery starts a new window.</summary>
-    public DateTime RetryUntil { get; set; }
+    public DateTime RetryUntil { get; private set; }
 
     /// <summary>The HTTP status of the last attempt; null when it got no answer.</summary>
-    public int? LastStatus { get; set; }
+    public int? LastStatus { get; private set; }
 
     /// <summary>Why the last attempt failed, without the partner's answer (never read beyond its status).</summary>
-    public string? LastError { get; set; }
+    public string? LastError { get; private set; }
 
-    public DateTime OccurredAt { get; set; }
+    public DateTime OccurredAt { get; private set; }
 
-    public DateTime? DeliveredAt { get; set; }
+    public DateTime? DeliveredAt { get; private set; }
 
     /// <summary>W3C traceparent of the request or callback that made the change, so each attempt joins its trace.</summary>
-    public string? TraceParent { get; set; }
+    public string? TraceParent { get; private set; }
 }
 
 /// <summary>Where an event stands; the admin routes show each as its lower-case name.</summary>
