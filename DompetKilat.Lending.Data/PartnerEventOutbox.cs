@@ -173,8 +173,23 @@ public static class PartnerEventOutbox
         }
     }
 
-    internal static List<Loan> RaisingLoans(LendingDbContext db) =>
-        [.. db.ChangeTracker.Entries<Loan>().Select(e => e.Entity).Where(l => l.RaisedEvents.Count > 0)];
+    /// <summary>
+    /// The tracked loans holding raised events. Raised events are not tracked state, so finding them
+    /// needs no change detection; SaveChanges detects changes once, after this, as it always does.
+    /// </summary>
+    internal static List<Loan> RaisingLoans(LendingDbContext db)
+    {
+        var detecting = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            return [.. db.ChangeTracker.Entries<Loan>().Select(e => e.Entity).Where(l => l.RaisedEvents.Count > 0)];
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = detecting;
+        }
+    }
 
     private sealed record BorrowersPartner(long BorrowerId, int PartnerId, bool Reachable);
 }

@@ -180,6 +180,11 @@ public sealed class Loan
     /// </summary>
     private LifecycleStep Raise(IReadOnlyList<string> types, DateTime now)
     {
+        if (types.Count == 0)
+        {
+            return LifecycleStep.Done(types);
+        }
+
         var details = LoanDetails.From(this);
         raisedEvents.AddRange(types.Select(type => new RaisedLoanEvent(type, details, now, Activity.Current?.Id)));
         return LifecycleStep.Done(types);
