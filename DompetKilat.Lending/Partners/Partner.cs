@@ -58,19 +58,15 @@ public sealed class Partner
         {
             Code = code,
             Name = name,
-            AllowList = [.. allowList.Select(e => e.Trim())],
-            ProductCodes = [.. productCodes.Distinct(StringComparer.Ordinal)],
-            WebhookUrl = webhookUrl,
-            IsKeyless = keyless,
             WebhookSecret = PartnerSecrets.NewWebhookSecret(),
             Keys = [new PartnerKey { KeyHash = PartnerSecrets.HashKey(apiKey), CreatedAt = now }],
             CreatedAt = now,
-            UpdatedAt = now,
         };
+        partner.Update(name, allowList, productCodes, webhookUrl, keyless, now);
         return (partner, new IssuedCredentials(apiKey, partner.WebhookSecret));
     }
 
-    /// <summary>Replaces the partner's terms (the back office's update, API-CONTRACT §8); its keys and secrets stay.</summary>
+    /// <summary>Sets the partner's terms (at registration, and the back office's update, API-CONTRACT §8); its keys and secrets stay.</summary>
     public void Update(string name, IEnumerable<string> allowList, IEnumerable<string> productCodes, string? webhookUrl, bool keyless, DateTime now)
     {
         Name = name;
