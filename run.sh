@@ -9,7 +9,7 @@ pid_file=.data/apphost.pid
 mkdir -p .data
 if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
   echo "DompetKilat is already running (AppHost pid $(cat "$pid_file")):"
-  echo "  Api:       http://localhost:5100"
+  echo "  Api:       $api_url"
   echo "  Dashboard: http://localhost:15000"
   exit 0
 fi
@@ -40,7 +40,7 @@ wait_for_system 180 "$log" || { rm -f "$pid_file"; exit 1; }
 login=$(grep -o 'http://localhost:15000/login?t=[0-9a-f]*' "$log" | tail -n 1 || true)
 cat <<MSG
 ==> DompetKilat is running
-  Api:       http://localhost:5100   (health: http://localhost:5100/health)
+  Api:       $api_url   (health: $api_url/health)
   Dashboard: ${login:-http://localhost:15000}
 Press Ctrl+C to stop.
 MSG
