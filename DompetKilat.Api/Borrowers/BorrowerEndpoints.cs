@@ -60,18 +60,9 @@ public static class BorrowerEndpoints
             return refusal;
         }
 
-        var borrower = new Borrower
-        {
-            PartnerId = partner.Id,
-            ProductId = productId,
-            IdNumber = request.IdNumber!,
-            PhoneNumber = request.PhoneNumber!,
-            Email = request.Email!,
-            FullName = request.FullName!,
-            BirthDate = DateOnly.ParseExact(request.BirthDate!, FieldRules.ContractDateFormat),
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
+        var borrower = new Borrower(
+            partner.Id, productId, request.IdNumber!, request.PhoneNumber!, request.Email!, request.FullName!,
+            DateOnly.ParseExact(request.BirthDate!, FieldRules.ContractDateFormat), now);
         // Asynchronously: the id comes from a HiLo block, and a request that finds the block spent
         // must wait for the next one without blocking its thread (the synchronous path spins).
         await services.Db.Borrowers.AddAsync(borrower, cancellationToken);

@@ -70,11 +70,10 @@ public static class LoanEndpoints
             return ContractResults.NotFound($"borrower with idNumber {request.IdNumber}, is not found");
         }
 
-        CompleteProfile(borrower, request, now);
         var documents = ReplaceDocuments(services.Db, borrower, found.HasDocuments, request);
         var loan = NewLoan(borrower, productId, request, now);
         await services.Db.Loans.AddAsync(loan, cancellationToken);
-        borrower.LatestLoan = loan;
+        borrower.ApplyFor(loan, ProfileFrom(request), now);
         services.Audit.SaveWith(services.Db, borrower, loan);
         try
         {
@@ -110,41 +109,33 @@ public static class LoanEndpoints
         return ContractResults.Success(LoanDetails.From(loan));
     }
 
-    /// <summary>
-    /// The application is the borrower's latest word on their profile, so each part is replaced.
-    /// Identity (NIK, phone, email, name, birth date) stays as registered: it is what makes the
-    /// borrower unique, and changing it is not a loan application's business.
-    /// </summary>
-    private static void CompleteProfile(Borrower borrower, RegisterLoanRequest r, DateTime now)
-    {
-        borrower.PersonalDetails = new BorrowerPersonalDetails
+    private static BorrowerProfileUpdate ProfileFrom(RegisterLoanRequest r) => new(
+        new BorrowerPersonalDetails
         {
             Gender = r.Gender!, BirthPlace = r.BirthPlace!, Address = r.Address!, Village = r.Village!,
             Subdistrict = r.Subdistrict!, City = r.City!, Province = r.Province!, PostalCode = r.PostalCode!,
             MotherMaidenName = r.MotherMaidenName!, FamilyCard = r.FamilyCard!,
-        };
-        borrower.Job = new BorrowerJob
+        },
+        new BorrowerJob
         {
             OfficeName = r.OfficeName!, StartDate = DateOnly.ParseExact(r.StartDate!, FieldRules.ContractDateFormat),
             Job = r.Job!, JobType = r.JobType!, JobOnline = r.JobOnline!, WorkExperience = r.WorkExperience!,
-        };
-        borrower.Income = new BorrowerIncome { IncomeRange = r.Income! };
-        borrower.Asset = new BorrowerAsset { AssetRange = r.Asset!, HomeOwnership = r.HomeOwnership! };
-        borrower.Bank = new BorrowerBank { BankName = r.BankName!, BankAccountNumber = r.BankAccountNumber! };
-        borrower.EmergencyContact = new BorrowerEmergencyContact
+        },
+        new BorrowerIncome { IncomeRange = r.Income! },
+        new BorrowerAsset { AssetRange = r.Asset!, HomeOwnership = r.HomeOwnership! },
+        new BorrowerBank { BankName = r.BankName!, BankAccountNumber = r.BankAccountNumber! },
+        new BorrowerEmergencyContact
         {
             Name = r.EmergencyContactName!, PhoneNumber = r.EmergencyContactNumber!, Relationship = r.EmergencyContactRelationship!,
-        };
-        borrower.Marital = new BorrowerMarital { MaritalStatus = r.MaritalStatus! };
-        borrower.Education = new BorrowerEducation { Education = r.Education! };
-        borrower.Religion = new BorrowerReligion { Religion = r.Religion! };
-        borrower.UpdatedAt = now;
-    }
+        },
+        new BorrowerMarital { MaritalStatus = r.MaritalStatus! },
+        new BorrowerEducation { Education = r.Education! },
+        new BorrowerReligion { Religion = r.Religion! });
 
     /// <summary>The application's photos replace the previous ones, which are overwritten unread.</summary>
     private static BorrowerDocuments ReplaceDocuments(LendingDbContext db, Borrower borrower, bool hasDocuments, RegisterLoanRequest r)
     {
-        var documents = new BorrowerDocuments { Id = borrower.Id, FotoKtp = r.FotoKtp!, FotoSelfie = r.FotoSelfie! };
+        var documents = borrower.NewDocuments(r.FotoKtp!, r.FotoSelfie!);
         if (hasDocuments)
         {
             db.Update(documents);

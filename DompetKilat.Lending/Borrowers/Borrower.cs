@@ -14,53 +14,101 @@ public sealed class Borrower
 {
     public const string PersonalBorrowerType = "PERSONAL_BORROWER";
 
-    public long Id { get; set; }
+    /// <summary>A person a partner registers (partner reference: Registrasi Borrower), without a profile until a loan application completes it.</summary>
+    public Borrower(
+        int partnerId, int productId, string idNumber, string phoneNumber, string email, string fullName, DateOnly birthDate, DateTime now)
+    {
+        PartnerId = partnerId;
+        ProductId = productId;
+        IdNumber = idNumber;
+        PhoneNumber = phoneNumber;
+        Email = email;
+        FullName = fullName;
+        BirthDate = birthDate;
+        CreatedAt = UpdatedAt = now;
+    }
 
-    public string BorrowerType { get; set; } = PersonalBorrowerType;
+    private Borrower()
+    {
+    }
 
-    public int PartnerId { get; set; }
+    public long Id { get; private set; }
 
-    public Partner? Partner { get; set; }
+    public string BorrowerType { get; private set; } = PersonalBorrowerType;
 
-    public int ProductId { get; set; }
+    public int PartnerId { get; private set; }
 
-    public Product? Product { get; set; }
+    public Partner? Partner { get; private set; }
+
+    public int ProductId { get; private set; }
+
+    public Product? Product { get; private set; }
 
     [PersonalData]
-    public required string IdNumber { get; set; }
+    public string IdNumber { get; private set; } = "";
 
     [PersonalData]
-    public required string PhoneNumber { get; set; }
+    public string PhoneNumber { get; private set; } = "";
 
     [PersonalData]
-    public required string Email { get; set; }
+    public string Email { get; private set; } = "";
 
     [PersonalData]
-    public required string FullName { get; set; }
+    public string FullName { get; private set; } = "";
 
-    public DateOnly BirthDate { get; set; }
+    public DateOnly BirthDate { get; private set; }
 
-    public bool IsVerified { get; set; }
+    public bool IsVerified { get; private set; }
 
-    public BorrowerPersonalDetails? PersonalDetails { get; set; }
-    public BorrowerJob? Job { get; set; }
-    public BorrowerIncome? Income { get; set; }
-    public BorrowerAsset? Asset { get; set; }
-    public BorrowerBank? Bank { get; set; }
-    public BorrowerEmergencyContact? EmergencyContact { get; set; }
-    public BorrowerMarital? Marital { get; set; }
-    public BorrowerEducation? Education { get; set; }
-    public BorrowerReligion? Religion { get; set; }
-    public BorrowerDocuments? Documents { get; set; }
+    public BorrowerPersonalDetails? PersonalDetails { get; private set; }
+    public BorrowerJob? Job { get; private set; }
+    public BorrowerIncome? Income { get; private set; }
+    public BorrowerAsset? Asset { get; private set; }
+    public BorrowerBank? Bank { get; private set; }
+    public BorrowerEmergencyContact? EmergencyContact { get; private set; }
+    public BorrowerMarital? Marital { get; private set; }
+    public BorrowerEducation? Education { get; private set; }
+    public BorrowerReligion? Religion { get; private set; }
+    public BorrowerDocuments? Documents { get; private set; }
 
     /// <summary>The loan the profile shows (the partner reference's <c>loanData</c>): the one applied for last.</summary>
-    public long? LatestLoanId { get; set; }
+    public long? LatestLoanId { get; private set; }
 
-    public Loan? LatestLoan { get; set; }
+    public Loan? LatestLoan { get; private set; }
 
-    public DateTime CreatedAt { get; set; }
+    public DateTime CreatedAt { get; private set; }
 
-    public DateTime UpdatedAt { get; set; }
+    public DateTime UpdatedAt { get; private set; }
 
-    public DateTime? DeletedAt { get; set; }
+    public DateTime? DeletedAt { get; private set; }
+
+    /// <summary>
+    /// A loan application is the borrower's latest word on their profile, so each part is replaced
+    /// and the new loan becomes the one the profile shows. Identity (NIK, phone, email, name, birth
+    /// date) stays as registered: it is what makes the borrower unique, and changing it is not a
+    /// loan application's business.
+    /// </summary>
+    public void ApplyFor(Loan loan, BorrowerProfileUpdate profile, DateTime now)
+    {
+        PersonalDetails = profile.PersonalDetails;
+        Job = profile.Job;
+        Income = profile.Income;
+        Asset = profile.Asset;
+        Bank = profile.Bank;
+        EmergencyContact = profile.EmergencyContact;
+        Marital = profile.Marital;
+        Education = profile.Education;
+        Religion = profile.Religion;
+        LatestLoan = loan;
+        UpdatedAt = now;
+    }
+
+    /// <summary>The photos of an application, which replace the borrower's previous ones unread.</summary>
+    public BorrowerDocuments NewDocuments(string fotoKtp, string fotoSelfie) =>
+        new() { Id = Id, FotoKtp = fotoKtp, FotoSelfie = fotoSelfie };
 }
+
+/// <summary>The parts of a borrower's profile a loan application brings, each replacing the stored one.</summary>
+public sealed record BorrowerProfileUpdate(
+    BorrowerPersonalDetails PersonalDetails, BorrowerJob Job, BorrowerIncome Income, BorrowerAsset Asset, BorrowerBank Bank,
+    BorrowerEmergencyContact EmergencyContact, BorrowerMarital Marital, BorrowerEducation Education, BorrowerReligion Religion);

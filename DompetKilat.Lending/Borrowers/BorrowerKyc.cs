@@ -8,74 +8,74 @@ namespace DompetKilat.Lending.Borrowers;
 /// </summary>
 public sealed class BorrowerPersonalDetails
 {
-    public required string Gender { get; set; }
-    public required string BirthPlace { get; set; }
+    public required string Gender { get; init; }
+    public required string BirthPlace { get; init; }
     [PersonalData]
-    public required string Address { get; set; }
-    public required string Village { get; set; }
-    public required string Subdistrict { get; set; }
-    public required string City { get; set; }
-    public required string Province { get; set; }
-    public required string PostalCode { get; set; }
-    [PersonalData]
-    [EncryptedAtRest]
-    public required string MotherMaidenName { get; set; }
+    public required string Address { get; init; }
+    public required string Village { get; init; }
+    public required string Subdistrict { get; init; }
+    public required string City { get; init; }
+    public required string Province { get; init; }
+    public required string PostalCode { get; init; }
     [PersonalData]
     [EncryptedAtRest]
-    public required string FamilyCard { get; set; }
+    public required string MotherMaidenName { get; init; }
+    [PersonalData]
+    [EncryptedAtRest]
+    public required string FamilyCard { get; init; }
 }
 
 public sealed class BorrowerJob
 {
-    public required string OfficeName { get; set; }
-    public DateOnly StartDate { get; set; }
-    public required string Job { get; set; }
-    public required string JobType { get; set; }
-    public required string JobOnline { get; set; }
-    public required string WorkExperience { get; set; }
+    public required string OfficeName { get; init; }
+    public DateOnly StartDate { get; init; }
+    public required string Job { get; init; }
+    public required string JobType { get; init; }
+    public required string JobOnline { get; init; }
+    public required string WorkExperience { get; init; }
 }
 
 public sealed class BorrowerIncome
 {
-    public required string IncomeRange { get; set; }
+    public required string IncomeRange { get; init; }
 }
 
 public sealed class BorrowerAsset
 {
-    public required string AssetRange { get; set; }
-    public required string HomeOwnership { get; set; }
+    public required string AssetRange { get; init; }
+    public required string HomeOwnership { get; init; }
 }
 
 public sealed class BorrowerBank
 {
-    public required string BankName { get; set; }
+    public required string BankName { get; init; }
     [PersonalData]
     [EncryptedAtRest]
-    public required string BankAccountNumber { get; set; }
+    public required string BankAccountNumber { get; init; }
 }
 
 public sealed class BorrowerEmergencyContact
 {
     [PersonalData]
-    public required string Name { get; set; }
+    public required string Name { get; init; }
     [PersonalData]
-    public required string PhoneNumber { get; set; }
-    public required string Relationship { get; set; }
+    public required string PhoneNumber { get; init; }
+    public required string Relationship { get; init; }
 }
 
 public sealed class BorrowerMarital
 {
-    public required string MaritalStatus { get; set; }
+    public required string MaritalStatus { get; init; }
 }
 
 public sealed class BorrowerEducation
 {
-    public required string Education { get; set; }
+    public required string Education { get; init; }
 }
 
 public sealed class BorrowerReligion
 {
-    public required string Religion { get; set; }
+    public required string Religion { get; init; }
 }
 
 /// <summary>
@@ -86,12 +86,12 @@ public sealed class BorrowerReligion
 public sealed class BorrowerDocuments
 {
     /// <summary>The borrower's id: one set of photos per borrower.</summary>
-    public long Id { get; set; }
+    public long Id { get; init; }
 
     [PersonalData]
     [EncryptedAtRest(AsBytes = true)]
-    public required string FotoKtp { get; set; }
+    public required string FotoKtp { get; init; }
     [PersonalData]
     [EncryptedAtRest(AsBytes = true)]
-    public required string FotoSelfie { get; set; }
+    public required string FotoSelfie { get; init; }
 }
