@@ -14,6 +14,6 @@ internal sealed class ProductConfiguration : IEntityTypeConfiguration<Product>
         builder.HasIndex(p => p.Code).IsUnique();
 
         // The partner reference's sample product; partners test against it.
-        builder.HasData(new Product { Id = 1, Code = "95", Name = "Pinjaman Personal", IsActive = true });
+        builder.HasData(new Product(1, "95", "Pinjaman Personal"));
     }
 }

@@ -61,23 +61,16 @@ public sealed class PartnerRegistryStore(ILogger<PartnerRegistryStore> logger)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         var version = await CurrentVersionAsync(db, cancellationToken);
-        var partners = await db.Partners.AsNoTracking()
-            .Select(p => new Partner
-            {
-                Id = p.Id, Code = p.Code, Name = p.Name, AllowList = p.AllowList, ProductCodes = p.ProductCodes,
-                IsKeyless = p.IsKeyless, DisabledAt = p.DisabledAt,
-            })
-            .ToListAsync(cancellationToken);
         // Expired keys are left out; a key that expires later is checked against the clock on each request.
         var keys = (await db.Set<PartnerKey>().AsNoTracking()
                 .Where(k => k.ExpiresAt == null || k.ExpiresAt > now)
+                .Select(k => new { k.PartnerId, Terms = new PartnerKeyTerms(k.Id, k.KeyHash, k.ExpiresAt) })
                 .ToListAsync(cancellationToken))
-            .ToLookup(k => k.PartnerId);
-        foreach (var partner in partners)
-        {
-            partner.Keys = [.. keys[partner.Id]];
-        }
-
+            .ToLookup(k => k.PartnerId, k => k.Terms);
+        var partners = (await db.Partners.AsNoTracking()
+                .Select(p => new { p.Id, p.Code, p.IsKeyless, IsDisabled = p.DisabledAt != null, p.AllowList, p.ProductCodes })
+                .ToListAsync(cancellationToken))
+            .Select(p => new PartnerTerms(p.Id, p.Code, p.IsKeyless, p.IsDisabled, p.AllowList, p.ProductCodes, [.. keys[p.Id]]));
         var activeProducts = await db.Products.AsNoTracking().Where(p => p.IsActive).ToDictionaryAsync(p => p.Code, p => p.Id, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new PartnerDirectory(partners, activeProducts, version,

@@ -10,44 +10,49 @@ public sealed class Partner
     /// <summary>The built-in keyless partner of the Development environment, for loopback callers.</summary>
     public const string LocalCode = "LOCAL";
 
-    public int Id { get; set; }
+    public int Id { get; private set; }
 
-    public required string Code { get; set; }
+    public string Code { get; private set; } = "";
 
-    public required string Name { get; set; }
+    public string Name { get; private set; } = "";
 
     /// <summary>Addresses and CIDR ranges the partner calls from.</summary>
-    public List<string> AllowList { get; set; } = [];
+    public List<string> AllowList { get; private set; } = [];
 
-    public List<string> ProductCodes { get; set; } = [];
+    public List<string> ProductCodes { get; private set; } = [];
 
-    public string? WebhookUrl { get; set; }
+    public string? WebhookUrl { get; private set; }
 
     /// <summary>Identified by its address alone, as the partner reference's own scheme does.</summary>
-    public bool IsKeyless { get; set; }
+    public bool IsKeyless { get; private set; }
 
     /// <summary>
 /// Standard Webhooks secret (<c>whsec_</c> + base64) its notifications are signed with; issued at
 /// registration, absent only for a partner carried over from the configured allow-list until one is issued.
 /// </summary>
     [EncryptedAtRest]
-    public string? WebhookSecret { get; set; }
+    public string? WebhookSecret { get; private set; }
 
     /// <summary>The secret being rotated out; notifications carry both signatures until it expires.</summary>
     [EncryptedAtRest]
-    public string? PreviousWebhookSecret { get; set; }
+    public string? PreviousWebhookSecret { get; private set; }
 
-    public DateTime? PreviousWebhookSecretExpiresAt { get; set; }
+    public DateTime? PreviousWebhookSecretExpiresAt { get; private set; }
 
-    public List<PartnerKey> Keys { get; set; } = [];
+    public List<PartnerKey> Keys { get; private set; } = [];
 
-    public DateTime? DisabledAt { get; set; }
+    public DateTime? DisabledAt { get; private set; }
 
-    public DateTime CreatedAt { get; set; }
+    public DateTime CreatedAt { get; private set; }
 
-    public DateTime UpdatedAt { get; set; }
+    public DateTime UpdatedAt { get; private set; }
 
     public bool IsDisabled => DisabledAt is not null;
+
+    /// <summary>What identification reads of the partner (see <see cref="PartnerDirectory"/>): its terms and unexpired keys, no secret.</summary>
+    public PartnerTerms Terms(DateTime now) => new(
+        Id, Code, IsKeyless, IsDisabled, AllowList, ProductCodes,
+        [.. Keys.Where(k => k.IsValidAt(now)).Select(k => new PartnerKeyTerms(k.Id, k.KeyHash, k.ExpiresAt))]);
 
     /// <summary>A new partner with its first key and webhook secret.</summary>
     public static (Partner Partner, IssuedCredentials Credentials) Register(
@@ -59,7 +64,7 @@ public sealed class Partner
             Code = code,
             Name = name,
             WebhookSecret = PartnerSecrets.NewWebhookSecret(),
-            Keys = [new PartnerKey { KeyHash = PartnerSecrets.HashKey(apiKey), CreatedAt = now }],
+            Keys = [new PartnerKey(PartnerSecrets.HashKey(apiKey), now)],
             CreatedAt = now,
         };
         partner.Update(name, allowList, productCodes, webhookUrl, keyless, now);
@@ -114,11 +119,11 @@ public sealed class Partner
         var retiredAt = revokePrevious ? now : now + PartnerSecrets.RotationOverlap;
         foreach (var key in Keys.Where(k => k.IsValidAt(now)))
         {
-            key.ExpiresAt = key.ExpiresAt is { } expires && expires < retiredAt ? expires : retiredAt;
+            key.RetireBy(retiredAt);
         }
 
         var apiKey = PartnerSecrets.NewApiKey();
-        Keys.Add(new PartnerKey { KeyHash = PartnerSecrets.HashKey(apiKey), CreatedAt = now });
+        Keys.Add(new PartnerKey(PartnerSecrets.HashKey(apiKey), now));
 
         string? secret = null;
         if (newWebhookSecret)
@@ -139,19 +144,40 @@ public sealed class Partner
 /// </summary>
 public sealed class PartnerKey
 {
-    public long Id { get; set; }
+    public PartnerKey(byte[] keyHash, DateTime now)
+    {
+        KeyHash = keyHash;
+        CreatedAt = now;
+    }
 
-    public int PartnerId { get; set; }
+    private PartnerKey()
+    {
+    }
 
-    public required byte[] KeyHash { get; set; }
+    public long Id { get; private set; }
 
-    public DateTime CreatedAt { get; set; }
+    public int PartnerId { get; private set; }
+
+    public byte[] KeyHash { get; private set; } = [];
+
+    public DateTime CreatedAt { get; private set; }
 
     /// <summary>Null while current; set when a newer key replaces it (overlap) or it is revoked (now).</summary>
-    public DateTime? ExpiresAt { get; set; }
+    public DateTime? ExpiresAt { get; private set; }
 
     public bool IsValidAt(DateTime now) => ExpiresAt is null || ExpiresAt > now;
+
+    /// <summary>The key stops working at <paramref name="at"/>, or earlier if it was to stop earlier already.</summary>
+    public void RetireBy(DateTime at) => ExpiresAt = ExpiresAt is { } expires && expires < at ? expires : at;
 }
+
+/// <summary>A partner as identification reads it: no webhook secret, so a secret this replica cannot decrypt never stops a reload.</summary>
+public sealed record PartnerTerms(
+    int Id, string Code, bool IsKeyless, bool IsDisabled, IReadOnlyList<string> AllowList, IReadOnlyList<string> ProductCodes,
+    IReadOnlyList<PartnerKeyTerms> Keys);
+
+/// <summary>An unexpired key of a partner, by its hash.</summary>
+public sealed record PartnerKeyTerms(long Id, byte[] KeyHash, DateTime? ExpiresAt);
 
 /// <summary>A partner just registered or given new credentials, with the plain values shown to the back office once.</summary>
 public sealed record IssuedCredentials(string ApiKey, string? WebhookSecret);

@@ -17,7 +17,7 @@ public sealed record KnownPartner(
 
     public bool AllowsAddress(IPAddress address) => AllowList.Any(n => n.Contains(address));
 
-    public static KnownPartner From(Partner partner, IReadOnlyDictionary<string, int> activeProducts) => new(
+    public static KnownPartner From(PartnerTerms partner, IReadOnlyDictionary<string, int> activeProducts) => new(
         partner.Id, partner.Code, partner.IsKeyless, partner.IsDisabled,
         [.. partner.AllowList.Select(PartnerRules.ParseNetwork)], partner.ProductCodes.ToFrozenSet(StringComparer.Ordinal),
         partner.ProductCodes.Where(activeProducts.ContainsKey).Distinct(StringComparer.Ordinal)
@@ -56,11 +56,11 @@ public sealed class PartnerDirectory
     /// that partner is left out, so its calls are refused, and every other partner is served.
     /// </param>
     public PartnerDirectory(
-        IEnumerable<Partner> partners, IReadOnlyDictionary<string, int>? activeProducts = null, long version = 0,
-        Action<Partner, Exception>? unreadable = null)
+        IEnumerable<PartnerTerms> partners, IReadOnlyDictionary<string, int>? activeProducts = null, long version = 0,
+        Action<PartnerTerms, Exception>? unreadable = null)
     {
         activeProducts ??= FrozenDictionary<string, int>.Empty;
-        var known = new List<(Partner Partner, KnownPartner Known)>();
+        var known = new List<(PartnerTerms Partner, KnownPartner Known)>();
         foreach (var partner in partners)
         {
             try

@@ -11,15 +11,18 @@ public sealed class PartnerDirectoryTests
     private static (Partner Partner, string Key) NewPartner(string code, bool keyless, params string[] allowList)
     {
         var (partner, credentials) = Partner.Register(code, code, allowList, ["95"], null, keyless, Now);
-        partner.Id = code.GetHashCode(StringComparison.Ordinal);
         return (partner, credentials.ApiKey);
     }
+
+    /// <summary>The registry as a replica loads it at <paramref name="at"/>, each partner under an id of its own.</summary>
+    private static PartnerDirectory Directory(DateTime at, params Partner[] partners) =>
+        new(partners.Select(p => p.Terms(at) with { Id = p.Code.GetHashCode(StringComparison.Ordinal) }));
 
     [Fact]
     public void A_key_names_its_partner_when_the_address_is_on_its_allow_list()
     {
         var (tokoku, key) = NewPartner("TOKOKU", keyless: false, "203.0.113.0/24");
-        var directory = new PartnerDirectory([tokoku]);
+        var directory = Directory(Now, tokoku);
 
         Assert.Equal("TOKOKU", directory.Identify(key, IPAddress.Parse("203.0.113.9"), Now).Partner?.Code);
         Assert.Equal((null, 403), Refusal(directory.Identify(key, IPAddress.Parse("198.51.100.1"), Now)));
@@ -32,7 +35,7 @@ public sealed class PartnerDirectoryTests
     {
         var (keyless, _) = NewPartner("REFERENCE", keyless: true, "198.51.100.0/24");
         var (keyed, _) = NewPartner("KEYED", keyless: false, "203.0.113.0/24");
-        var directory = new PartnerDirectory([keyless, keyed]);
+        var directory = Directory(Now, keyless, keyed);
 
         Assert.Equal("REFERENCE", directory.Identify(null, IPAddress.Parse("::ffff:198.51.100.7"), Now).Partner?.Code);
         Assert.Equal((null, 401), Refusal(directory.Identify(null, IPAddress.Parse("203.0.113.9"), Now)));
@@ -42,8 +45,8 @@ public sealed class PartnerDirectoryTests
     public void A_disabled_partner_is_refused_with_403_by_key_and_by_address()
     {
         var (partner, key) = NewPartner("GONE", keyless: true, "198.51.100.0/24");
-        partner.DisabledAt = Now;
-        var directory = new PartnerDirectory([partner]);
+        partner.Disable(Now);
+        var directory = Directory(Now, partner);
 
         Assert.Equal((null, 403), Refusal(directory.Identify(key, IPAddress.Parse("198.51.100.7"), Now)));
         Assert.Equal((null, 403), Refusal(directory.Identify(null, IPAddress.Parse("198.51.100.7"), Now)));
@@ -56,14 +59,14 @@ public sealed class PartnerDirectoryTests
         var second = partner.Rotate(newWebhookSecret: true, revokePrevious: false, Now).ApiKey;
         var address = IPAddress.Parse("10.1.2.3");
 
-        var directory = new PartnerDirectory([partner]);
+        var directory = Directory(Now, partner);
         Assert.NotNull(directory.Identify(first, address, Now.AddHours(23)).Partner);
         Assert.Null(directory.Identify(first, address, Now.AddHours(24)).Partner);
         Assert.NotNull(directory.Identify(second, address, Now.AddDays(30)).Partner);
         Assert.NotNull(partner.PreviousWebhookSecret);
 
         var third = partner.Rotate(newWebhookSecret: false, revokePrevious: true, Now.AddHours(1)).ApiKey;
-        directory = new PartnerDirectory([partner]);
+        directory = Directory(Now.AddHours(1), partner);
         Assert.Null(directory.Identify(first, address, Now.AddHours(1)).Partner);
         Assert.Null(directory.Identify(second, address, Now.AddHours(1)).Partner);
         Assert.NotNull(directory.Identify(third, address, Now.AddHours(1)).Partner);
