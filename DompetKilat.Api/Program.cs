@@ -1,6 +1,7 @@
 using DompetKilat.Api.Admin;
 using DompetKilat.Api.Borrowers;
 using DompetKilat.Api.Callbacks;
+using DompetKilat.Api.Contract;
 using DompetKilat.Api.Extensions;
 using DompetKilat.Api.Loans;
 using DompetKilat.Api.Security;

@@ -3,7 +3,6 @@ using System.Net;
 using System.Threading.RateLimiting;
 using DompetKilat.Api.Audit;
 using DompetKilat.Api.Contract;
-using DompetKilat.Api.Extensions;
 using DompetKilat.Api.Partners;
 using DompetKilat.Lending.Audit;
 using DompetKilat.Lending.Partners;

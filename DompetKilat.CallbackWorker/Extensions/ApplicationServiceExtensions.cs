@@ -47,31 +47,8 @@ internal static class ApplicationServiceExtensions
     /// </summary>
     private static void AddPartnerNotifications(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<WebhookConnectGuard>();
         builder.Services.AddSingleton<NotificationMetrics>();
-        builder.Services.AddSingleton<PartnerWebhookClient>();
-        var webhookClient = builder.Services.AddHttpClient(PartnerWebhookClient.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
-            {
-                AllowAutoRedirect = false,
-                UseCookies = false,
-                // The guard must see the partner's own address, not a proxy's.
-                UseProxy = false,
-                ConnectCallback = sp.GetRequiredService<WebhookConnectGuard>().ConnectAsync,
-                ConnectTimeout = PartnerWebhookClient.AttemptTimeout,
-                MaxResponseHeadersLength = 64,
-                MaxResponseDrainSize = 0,
-                MaxConnectionsPerServer = 32,
-                // Connections are re-made (and the address re-checked) at least this often.
-                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-            });
-        // Not the standard handler of every other client: its retries would re-send at once what the
-        // outbox schedules, and the schedule must survive restarts. The removal is marked
-        // experimental, and it is the documented way to opt one client out of the defaults.
-#pragma warning disable EXTEXP0001
-        webhookClient.RemoveAllResilienceHandlers();
-#pragma warning restore EXTEXP0001
-        webhookClient.AddResilienceHandler("partner-webhook-attempt", pipeline => pipeline.AddTimeout(PartnerWebhookClient.AttemptTimeout));
+        builder.Services.AddPartnerWebhookClient();
 
         builder.Services.AddSingleton<PartnerEventNotifications>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PartnerEventNotifications>());

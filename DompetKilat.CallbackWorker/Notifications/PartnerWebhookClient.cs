@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using DompetKilat.Lending.Webhooks;
+using Polly;
 
 namespace DompetKilat.CallbackWorker.Notifications;
 
@@ -64,4 +65,41 @@ internal sealed class PartnerWebhookClient(IHttpClientFactory httpClientFactory,
             http.InnerException is null ? $"{error}: {http.Message}" : $"{error}",
         _ => failure.GetType().Name,
     };
+}
+
+internal static class PartnerWebhookClientRegistration
+{
+    /// <summary>
+    /// The client every notification goes out through, hardened because its target is chosen by a
+    /// partner: only addresses the connect guard vets, no redirects or cookies or proxies, a bounded
+    /// attempt, and an answer whose body is never read (API-CONTRACT §9).
+    /// </summary>
+    public static IServiceCollection AddPartnerWebhookClient(this IServiceCollection services)
+    {
+        services.AddSingleton<WebhookConnectGuard>();
+        services.AddSingleton<PartnerWebhookClient>();
+        var webhookClient = services.AddHttpClient(PartnerWebhookClient.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                // The guard must see the partner's own address, not a proxy's.
+                UseProxy = false,
+                ConnectCallback = sp.GetRequiredService<WebhookConnectGuard>().ConnectAsync,
+                ConnectTimeout = PartnerWebhookClient.AttemptTimeout,
+                MaxResponseHeadersLength = 64,
+                MaxResponseDrainSize = 0,
+                MaxConnectionsPerServer = 32,
+                // Connections are re-made (and the address re-checked) at least this often.
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            });
+        // Not the standard handler of every other client: its retries would re-send at once what the
+        // outbox schedules, and the schedule must survive restarts. The removal is marked
+        // experimental, and it is the documented way to opt one client out of the defaults.
+#pragma warning disable EXTEXP0001
+        webhookClient.RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+        webhookClient.AddResilienceHandler("partner-webhook-attempt", pipeline => pipeline.AddTimeout(PartnerWebhookClient.AttemptTimeout));
+        return services;
+    }
 }
