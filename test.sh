@@ -14,7 +14,7 @@ ensure_openapi_lint
 build_solution Release
 
 case "${1:-}" in
-  --fast) run_test_suite --filter "FullyQualifiedName~DompetKilat.Tests.Domain" ;;
+  --fast) run_test_suite --filter "FullyQualifiedName~DompetKilat.Tests.Domain|FullyQualifiedName~DompetKilat.Tests.Handlers" ;;
   "") run_test_suite ;;
   *) echo "usage: ./test.sh [--fast]" >&2; exit 2 ;;
 esac

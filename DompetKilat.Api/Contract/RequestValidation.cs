@@ -13,7 +13,7 @@ internal static class RequestValidation
     public static TBuilder ValidatesRequests<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilterFactory(Validate);
 
-    private static EndpointFilterDelegate Validate(EndpointFilterFactoryContext context, EndpointFilterDelegate next)
+    internal static EndpointFilterDelegate Validate(EndpointFilterFactoryContext context, EndpointFilterDelegate next)
     {
         // Which arguments to validate is settled once per route, when it is built, not per request.
         var services = context.ApplicationServices.GetRequiredService<IServiceProviderIsService>();
