@@ -1,5 +1,5 @@
--- The lender's callbacks for the loans bench.sh approved (loanCode LCB + 6-digit index).
--- Every request carries a new transactionId (tag-thread-counter, so bench.sh can find this run's
+-- The lender's callbacks for the loans the bench approved (loanCode LCB + 6-digit index).
+-- Every request carries a new transactionId (tag-thread-counter, so the bench can find this run's
 -- rows in loan_callbacks), except a share of replays: an earlier request of the same thread sent
 -- again byte for byte, as a lender retrying after a timeout would.
 -- Each thread owns the loans whose index falls to it, so its repayment snapshots of a loan count up
@@ -63,7 +63,7 @@ function request()
 end
 
 -- wrk looks for delay() and response() when it loads the script, before init() sees the
--- arguments, so bench.sh says through the environment which of them this run needs.
+-- arguments, so the bench (DompetKilat.Bench) says through the environment which of them this run needs.
 if os.getenv("BENCH_PACED") == "1" then
   function delay() return paced_delay(rate) end
 end

@@ -1,6 +1,6 @@
--- Shared by every wrk workload of bench.sh (prepended to each script, since wrk loads one file).
+-- Shared by every wrk workload of DompetKilat.Bench (prepended to each script: wrk loads one file).
 -- Gives each wrk thread a number, so the identities a thread makes up never collide with another
--- thread's, and ends every run with one machine-readable line bench.sh parses.
+-- thread's, and ends every run with one machine-readable line the bench parses (Wrk.cs).
 
 local thread_count = 0
 function setup(thread)
@@ -35,7 +35,7 @@ function paced_delay(per_second)
 end
 
 headers = { ["Content-Type"] = "application/json" }
--- Partner routes are called as the partner bench.sh registered, unless the run clears the key to
+-- Partner routes are called as the partner the bench registered, unless the run clears the key to
 -- call as Development's keyless LOCAL (the cost of identifying a caller is the difference).
 local partner_key = os.getenv("BENCH_PARTNER_KEY")
 if partner_key ~= nil and partner_key ~= "" then headers["X-Partner-Key"] = partner_key end

@@ -1,5 +1,5 @@
 -- Loan applications by pre-registered borrowers (a borrower may apply again), each carrying two
--- photos of ~150 KB base64 that bench.sh generates (random bytes behind a JPEG header: as
+-- photos of ~150 KB base64 that the bench generates (random bytes behind a JPEG header: as
 -- incompressible as a real photo). The body is built as identity + a fixed tail, so wrk spends
 -- one string copy per request, not a JSON encoding.
 -- args: size of the hot set, KTP photo file, selfie photo file

@@ -1,4 +1,4 @@
--- Borrower profile reads over a hot set bench.sh pre-registered (NIK prefix + 12-digit index).
+-- Borrower profile reads over a hot set the bench pre-registered (NIK prefix + 12-digit index).
 -- args: size of the hot set, NIK prefix (4 digits: 3000 for the partner's set, 3009 for LOCAL's)
 
 function init(args)

@@ -1,6 +1,6 @@
 -- Borrower registration, every request a new person. Identity = (run tag, thread, counter):
 -- NIK 3 + tag + thread(2) + counter(12) = 16 digits; phone 628 + tag + thread(2) + counter(8).
--- Tag 0 is reserved for the pre-registered hot set bench.sh seeds with curl.
+-- Tag 0 is reserved for the pre-registered hot set the bench seeds through the Api.
 -- args: tag (1-9, distinct per wrk run so warm-up and measurement never reuse a person)
 
 function init(args)
