@@ -11,6 +11,7 @@ var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOpt
 
 var adminApiKey = builder.AddParameter("admin-api-key", secret: true);
 var fieldEncryptionKey = builder.AddParameter("field-encryption-key", secret: true);
+var blindIndexKey = builder.AddParameter("blind-index-key", secret: true);
 var (database, redis) = builder.AddDataStores();
 var serviceLoginPassword = builder.AddServiceLoginPassword();
 
@@ -18,7 +19,7 @@ var migrations = builder.AddProject<Projects.DompetKilat_MigrationService>("migr
     .WithReference(database, ResourceNames.LendingDatabase)
     .WaitFor(database)
     .CreatesServiceLogin(serviceLoginPassword)
-    .WithFieldEncryptionKey(fieldEncryptionKey);
+    .WithFieldEncryption(fieldEncryptionKey, blindIndexKey);
 
 // Development's stand-in for a partner: LOCAL's notifications go to it, and it verifies and logs
 // them. A published model has no partners built in, so no sandbox either.
@@ -40,7 +41,7 @@ var api = builder.AddProject<Projects.DompetKilat_Api>("api")
     .WaitForCompletion(migrations)
     .WithoutFrameworkForwardedHeaders()
     .WithEnvironment("Admin__ApiKey", adminApiKey)
-    .WithFieldEncryptionKey(fieldEncryptionKey)
+    .WithFieldEncryption(fieldEncryptionKey, blindIndexKey)
     .WithHttpHealthCheck("/health")
     .WithApiReferenceLinks()
     .WithRequeueParkedCallbacksCommand(adminApiKey)
@@ -71,7 +72,7 @@ builder.AddProject<Projects.DompetKilat_CallbackWorker>("callback-worker")
     .WaitFor(redis)
     .WaitForCompletion(migrations)
     .WithoutFrameworkForwardedHeaders()
-    .WithFieldEncryptionKey(fieldEncryptionKey)
+    .WithFieldEncryption(fieldEncryptionKey, blindIndexKey)
     .WithHttpHealthCheck("/health")
     .WithReplicas(builder.Configuration.GetValue("Replicas:Worker", 1))
     .WithTraceSampling(builder.Configuration);

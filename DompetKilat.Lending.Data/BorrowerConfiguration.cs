@@ -1,4 +1,5 @@
 using DompetKilat.Lending.Borrowers;
+using DompetKilat.Lending.Data.PersonalData;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -6,7 +7,7 @@ namespace DompetKilat.Lending.Data;
 
 internal sealed class BorrowerConfiguration : IEntityTypeConfiguration<Borrower>
 {
-    /// <summary>Unique index names; a violation of one names the field that is already registered.</summary>
+    /// <summary>Unique indexes of the blind indexes; a violation of one names the field that is already registered.</summary>
     public const string IdNumberIndex = "ux_borrowers_id_number";
     public const string PhoneNumberIndex = "ux_borrowers_phone_number";
     public const string EmailIndex = "ux_borrowers_email";
@@ -20,23 +21,34 @@ internal sealed class BorrowerConfiguration : IEntityTypeConfiguration<Borrower>
         // (which names the new id) go to PostgreSQL together instead of one after the other.
         builder.Property(b => b.Id).UseHiLo(IdSequence);
         builder.Property(b => b.BorrowerType).HasMaxLength(32);
-        builder.Property(b => b.IdNumber).HasMaxLength(16);
-        builder.Property(b => b.PhoneNumber).HasMaxLength(15);
-        builder.Property(b => b.Email).HasMaxLength(254);
-        builder.Property(b => b.FullName).HasMaxLength(200);
 
-        builder.HasIndex(b => b.IdNumber).IsUnique().HasDatabaseName(IdNumberIndex);
-        builder.HasIndex(b => b.PhoneNumber).IsUnique().HasDatabaseName(PhoneNumberIndex);
-        builder.HasIndex(b => b.Email).IsUnique().HasDatabaseName(EmailIndex);
+        // Personal data is sealed under the borrower's own data key (PersonalDataInterceptor): the
+        // model's plain values are not mapped, so none of them reaches the database in clear.
+        builder.Ignore(b => b.IdNumber);
+        builder.Ignore(b => b.PhoneNumber);
+        builder.Ignore(b => b.Email);
+        builder.Ignore(b => b.FullName);
+        builder.Ignore(b => b.BirthDate);
+        builder.Ignore(b => b.PersonalDetails);
+        builder.Ignore(b => b.Bank);
+        builder.Ignore(b => b.EmergencyContact);
+        builder.Ignore(b => b.RaisedEvents);
+        builder.Property<byte[]?>(BorrowerColumns.PersonalData);
+        builder.Property<byte[]?>(BorrowerColumns.DataKey);
+        builder.Property<string?>(BorrowerColumns.DataKeyId).HasMaxLength(64);
+        builder.Property<byte[]?>(BorrowerColumns.IdNumberIndex);
+        builder.Property<byte[]?>(BorrowerColumns.PhoneNumberIndex);
+        builder.Property<byte[]?>(BorrowerColumns.EmailIndex);
 
-        // The profile lives in the borrower's row: the partners' hot read is then one row and its
-        // photos, not thirteen tables, each of which PostgreSQL had to join and plan.
-        builder.OwnsOne(b => b.PersonalDetails);
+        builder.HasIndex(BorrowerColumns.IdNumberIndex).IsUnique().HasDatabaseName(IdNumberIndex);
+        builder.HasIndex(BorrowerColumns.PhoneNumberIndex).IsUnique().HasDatabaseName(PhoneNumberIndex);
+        builder.HasIndex(BorrowerColumns.EmailIndex).IsUnique().HasDatabaseName(EmailIndex);
+
+        // The profile's other parts live in the borrower's row: the partners' hot read is then one
+        // row and its photos, not thirteen tables, each of which PostgreSQL had to join and plan.
         builder.OwnsOne(b => b.Job);
         builder.OwnsOne(b => b.Income);
         builder.OwnsOne(b => b.Asset);
-        builder.OwnsOne(b => b.Bank);
-        builder.OwnsOne(b => b.EmergencyContact);
         builder.OwnsOne(b => b.Marital);
         builder.OwnsOne(b => b.Education);
         builder.OwnsOne(b => b.Religion);
@@ -57,8 +69,15 @@ public sealed class BorrowerDocumentsConfiguration : IEntityTypeConfiguration<Bo
 
     public void Configure(EntityTypeBuilder<BorrowerDocuments> builder)
     {
-        builder.ToTable("borrower_documents");
+        builder.ToTable(BorrowerColumns.DocumentsTable);
         builder.HasKey(d => d.Id).HasName(PrimaryKey);
         builder.Property(d => d.Id).ValueGeneratedNever();
+        // Sealed under the borrower's data key, wrapped again for this row (PersonalDataInterceptor).
+        builder.Ignore(d => d.FotoKtp);
+        builder.Ignore(d => d.FotoSelfie);
+        builder.Property<byte[]>(BorrowerColumns.FotoKtp).HasColumnName("foto_ktp");
+        builder.Property<byte[]>(BorrowerColumns.FotoSelfie).HasColumnName("foto_selfie");
+        builder.Property<byte[]>(BorrowerColumns.DataKey);
+        builder.Property<string>(BorrowerColumns.DataKeyId).HasMaxLength(64);
     }
 }

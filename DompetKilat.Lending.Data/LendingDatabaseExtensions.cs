@@ -1,9 +1,11 @@
+using DompetKilat.Lending.Data.PersonalData;
 using DompetKilat.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace DompetKilat.Lending.Data;
@@ -87,13 +89,20 @@ public static class LendingDatabaseExtensions
         }.ConnectionString;
 
     /// <summary>
-    /// The keys for fields encrypted at rest; every service that reads or writes borrowers' KYC
-    /// data or loans needs them, and refuses to start without them.
+    /// The keys for what is encrypted at rest, and the interceptor that seals and opens borrowers'
+    /// personal data with them; every service that reads or writes borrowers, partners or loans
+    /// needs them, and refuses to start without them.
     /// </summary>
     public static IHostApplicationBuilder AddFieldEncryption(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<FieldEncryptionOptions>().BindConfiguration(FieldEncryptionOptions.Section);
-        builder.Services.AddSingleton(sp => new FieldProtector(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<FieldEncryptionOptions>>().Value));
+        builder.Services.AddOptions<FieldEncryptionOptions>().BindConfiguration(FieldEncryptionOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<FieldEncryptionOptions>, FieldEncryptionOptions.Validator>();
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<FieldEncryptionOptions>>().Value);
+        builder.Services.AddSingleton<FieldProtector>();
+        builder.Services.AddSingleton<MasterKeys>();
+        builder.Services.AddSingleton<BlindIndex>();
+        builder.Services.AddSingleton<PersonalDataInterceptor>();
+        builder.Services.ConfigureDbContext<LendingDbContext>((sp, options) => options.AddInterceptors(sp.GetRequiredService<PersonalDataInterceptor>()));
         return builder;
     }
 }

@@ -39,11 +39,9 @@ public sealed class LendingDbContext(DbContextOptions<LendingDbContext> options)
             .ApplicationServiceProvider?.GetService(typeof(FieldProtector)) as FieldProtector;
         foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(e => e.GetProperties()))
         {
-            if (property.PropertyInfo?.GetCustomAttribute<EncryptedAtRestAttribute>(inherit: false) is { } encrypted)
+            if (property.PropertyInfo?.GetCustomAttribute<EncryptedAtRestAttribute>(inherit: false) is not null)
             {
-                property.SetValueConverter(encrypted.AsBytes
-                    ? protector?.BytesConverter ?? FieldProtector.UnavailableAsBytes
-                    : protector?.Converter ?? FieldProtector.Unavailable);
+                property.SetValueConverter(protector?.Converter ?? FieldProtector.Unavailable);
             }
         }
     }

@@ -1,3 +1,4 @@
+using DompetKilat.Lending.Borrowers;
 using DompetKilat.Lending.Loans;
 using DompetKilat.Lending.Notifications;
 using Microsoft.EntityFrameworkCore;
@@ -35,7 +36,7 @@ public static class PartnerEventOutbox
 
     /// <summary>
     /// Claims due events for attempts: each loan's oldest pending event (so a loan's events arrive
-    /// in order), found by stepping through the loans that have pending events (one index probe per
+    /// in order) and any pending event about no loan (a borrower's), found by stepping through the loans that have pending events (one index probe per
     /// loan, however many events each has queued), kept if it is due and of a partner that has a
     /// webhook, a secret and a free slot in <paramref name="budget"/>; the earliest due first. The
     /// claim moves <c>next_attempt_at</c> past <paramref name="lease"/>, so competing replicas never
@@ -54,14 +55,17 @@ public static class PartnerEventOutbox
                                row_number() OVER (PARTITION BY head.partner_id ORDER BY head.next_attempt_at, head.id) AS n
                         FROM (
                             WITH RECURSIVE heads (loan_id, id) AS (
-                                (SELECT loan_id, id FROM partner_events WHERE state = 0 ORDER BY loan_id, id LIMIT 1)
+                                (SELECT loan_id, id FROM partner_events WHERE state = 0 AND loan_id IS NOT NULL ORDER BY loan_id, id LIMIT 1)
                                 UNION ALL
                                 SELECT later.loan_id, later.id FROM heads h CROSS JOIN LATERAL (
                                     SELECT loan_id, id FROM partner_events
                                     WHERE state = 0 AND loan_id > h.loan_id
                                     ORDER BY loan_id, id LIMIT 1) later
                             )
-                            SELECT e.id, e.partner_id, e.next_attempt_at FROM heads h
+                            SELECT e.id, e.partner_id, e.next_attempt_at FROM (
+                                SELECT id FROM heads
+                                UNION ALL
+                                SELECT id FROM partner_events WHERE state = 0 AND loan_id IS NULL) h
                             JOIN partner_events e ON e.id = h.id
                             JOIN partners p ON p.id = e.partner_id
                             WHERE e.next_attempt_at <= {now}
@@ -143,11 +147,11 @@ public static class PartnerEventOutbox
                 .SetProperty(x => x.RetryUntil, now + LoanEvents.RetryWindow)
                 .SetProperty(x => x.DeliveredAt, (DateTime?)null), cancellationToken) == 1;
 
-    /// <summary>The events the loans being saved raised, as outbox rows of the same save (<see cref="RaisedEventsInterceptor"/>).</summary>
+    /// <summary>The events the loans and borrowers being saved raised, as outbox rows of the same save (<see cref="RaisedEventsInterceptor"/>).</summary>
     internal static async Task EnqueueRaisedAsync(LendingDbContext db, CancellationToken cancellationToken)
     {
-        var raising = RaisingLoans(db);
-        if (raising.Count == 0)
+        var (loans, borrowers) = Raising(db);
+        if (loans.Count == 0 && borrowers.Count == 0)
         {
             return;
         }
@@ -155,35 +159,43 @@ public static class PartnerEventOutbox
         // The partners' share lock must last until the events commit (ReachablePartnersAsync).
         if (db.Database.CurrentTransaction is null)
         {
-            throw new InvalidOperationException("Loans that raised notifications are saved in the transaction of their change.");
+            throw new InvalidOperationException("Loans and borrowers that raised notifications are saved in the transaction of their change.");
         }
 
-        var borrowerIds = raising.Select(l => l.BorrowerId).Distinct().ToArray();
+        var borrowerIds = loans.Select(l => l.BorrowerId).Concat(borrowers.Select(b => b.Id)).Distinct().ToArray();
         var partners = await db.Database.SqlQuery<BorrowersPartner>($"""
             SELECT b.id AS borrower_id, p.id AS partner_id, (p.webhook_url IS NOT NULL AND p.webhook_secret IS NOT NULL) AS reachable
             FROM borrowers b JOIN partners p ON p.id = b.partner_id
             WHERE b.id = ANY({borrowerIds})
             FOR SHARE OF p
             """).ToDictionaryAsync(p => p.BorrowerId, cancellationToken);
-        foreach (var loan in raising)
+        foreach (var loan in loans)
         {
             var partner = partners[loan.BorrowerId];
             db.PartnerEvents.AddRange(loan.RaisedEvents.Select(raised => LoanEvents.For(loan.Id, raised, partner.PartnerId, partner.Reachable)));
             loan.ClearRaisedEvents();
         }
+
+        foreach (var borrower in borrowers)
+        {
+            var partner = partners[borrower.Id];
+            db.PartnerEvents.AddRange(borrower.RaisedEvents.Select(raised => BorrowerEvents.For(raised, partner.PartnerId, partner.Reachable)));
+            borrower.ClearRaisedEvents();
+        }
     }
 
     /// <summary>
-    /// The tracked loans holding raised events. Raised events are not tracked state, so finding them
-    /// needs no change detection; SaveChanges detects changes once, after this, as it always does.
+    /// The tracked loans and borrowers holding raised events. Raised events are not tracked state, so
+    /// finding them needs no change detection; SaveChanges detects changes once, after this, as it always does.
     /// </summary>
-    internal static List<Loan> RaisingLoans(LendingDbContext db)
+    internal static (List<Loan> Loans, List<Borrower> Borrowers) Raising(LendingDbContext db)
     {
         var detecting = db.ChangeTracker.AutoDetectChangesEnabled;
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         try
         {
-            return [.. db.ChangeTracker.Entries<Loan>().Select(e => e.Entity).Where(l => l.RaisedEvents.Count > 0)];
+            return ([.. db.ChangeTracker.Entries<Loan>().Select(e => e.Entity).Where(l => l.RaisedEvents.Count > 0)],
+                [.. db.ChangeTracker.Entries<Borrower>().Select(e => e.Entity).Where(b => b.RaisedEvents.Count > 0)]);
         }
         finally
         {
@@ -201,9 +213,9 @@ public sealed record ClaimBudget(int[] FullPartners, int[] BusyPartners, int[] B
 public sealed record DeliveredAttempt(long EventId, int Attempt, int Status, DateTime At);
 
 /// <summary>
-/// The one path from a raised loan notification to the outbox: when a context saves loans whose
-/// steps raised notifications, their rows are added to the same save, so they commit with the
-/// change or not at all, whoever made it (a back-office step, a lender's callback).
+/// The one path from a raised notification to the outbox: when a context saves loans or borrowers
+/// whose steps raised notifications, their rows are added to the same save, so they commit with the
+/// change or not at all, whoever made it (a back-office step, a lender's callback, an erasure).
 /// </summary>
 public sealed class RaisedEventsInterceptor : SaveChangesInterceptor
 {
@@ -220,9 +232,9 @@ public sealed class RaisedEventsInterceptor : SaveChangesInterceptor
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
-        if (eventData.Context is LendingDbContext db && PartnerEventOutbox.RaisingLoans(db).Count > 0)
+        if (eventData.Context is LendingDbContext db && PartnerEventOutbox.Raising(db) is not ({ Count: 0 }, { Count: 0 }))
         {
-            throw new InvalidOperationException("Loans that raised notifications are saved asynchronously, in the transaction of their change.");
+            throw new InvalidOperationException("Loans and borrowers that raised notifications are saved asynchronously, in the transaction of their change.");
         }
 
         return result;

@@ -1,7 +1,9 @@
 using DompetKilat.Api.Audit;
 using DompetKilat.Api.Contract;
 using DompetKilat.Lending.Borrowers;
+using DompetKilat.Api.Borrowers;
 using DompetKilat.Lending.Data;
+using DompetKilat.Lending.Data.PersonalData;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -23,7 +25,8 @@ public static class AdminAuditEndpoints
     }
 
     public static async Task<Results<Ok<ApiResponse<AuditTrailPage>>, JsonHttpResult<ApiResponse<ErrorData>>>> GetBorrowerTrail(
-        string? idNumber, LendingDbContext db, AuditRecord audit, CancellationToken cancellationToken, int page = 1, int pageSize = 50)
+        string? idNumber, LendingDbContext db, BlindIndex blindIndex, AuditRecord audit, CancellationToken cancellationToken,
+        int page = 1, int pageSize = 50)
     {
         if (string.IsNullOrEmpty(idNumber) || !FieldRules.IsIdNumber(idNumber))
         {
@@ -35,7 +38,7 @@ public static class AdminAuditEndpoints
             return ContractResults.Invalid(page < 1 ? "page" : "pageSize", $"page must be at least 1 and pageSize 1 to {MaxPageSize}");
         }
 
-        var borrowerId = await db.Borrowers.Where(b => b.IdNumber == idNumber).Select(b => (long?)b.Id).SingleOrDefaultAsync(cancellationToken);
+        var borrowerId = await BorrowerProfileQuery.FindIdOfAnyPartnerAsync(db, blindIndex.IdNumber(idNumber), cancellationToken);
         if (borrowerId is null)
         {
             return ContractResults.NotFound($"IdNumber {idNumber} record not found");

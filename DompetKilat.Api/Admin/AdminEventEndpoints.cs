@@ -97,9 +97,9 @@ public static class AdminEventEndpoints
 
 public sealed record PartnerEvents(IReadOnlyList<PartnerEventView> Events);
 
-/// <summary>One notification as operators see it; <c>state</c> is <c>pending</c>, <c>delivered</c>, <c>failed</c> or <c>undeliverable</c>.</summary>
+/// <summary>One notification as operators see it (<c>loanId</c> null for a borrower's own, such as its erasure); <c>state</c> is <c>pending</c>, <c>delivered</c>, <c>failed</c> or <c>undeliverable</c>.</summary>
 public sealed record PartnerEventView(
-    string Id, string Type, long LoanId, string State, int Attempts, int? LastStatus, string? LastError,
+    string Id, string Type, long? LoanId, string State, int Attempts, int? LastStatus, string? LastError,
     DateTime OccurredAt, DateTime? NextAttemptAt, DateTime? DeliveredAt)
 {
     public static PartnerEventView From(PartnerEvent e) => new(

@@ -5,6 +5,7 @@ using DompetKilat.Api.Security;
 using DompetKilat.Lending;
 using DompetKilat.Lending.Borrowers;
 using DompetKilat.Lending.Data;
+using DompetKilat.Lending.Data.PersonalData;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -87,11 +88,12 @@ public static class BorrowerEndpoints
     public static async Task<Results<Ok<ApiResponse<BorrowerProfile>>, JsonHttpResult<ApiResponse<ErrorData>>>> GetBorrower(
         string idNumber, CallingPartner partner, [AsParameters] BorrowerServices services, CancellationToken cancellationToken)
     {
-        var profile = await BorrowerProfileQuery.FindAsync(services.Db, idNumber, partner.Id, cancellationToken);
+        var idNumberIndex = services.BlindIndex.IdNumber(idNumber);
+        var profile = await BorrowerProfileQuery.FindAsync(services.Db, idNumberIndex, partner.Id, cancellationToken);
         if (profile is null)
         {
             // Another partner's borrower is answered exactly as an unknown NIK; the trail still shows who asked.
-            services.Audit.About(borrowerId: await BorrowerProfileQuery.FindIdOfAnyPartnerAsync(services.Db, idNumber, cancellationToken));
+            services.Audit.About(borrowerId: await BorrowerProfileQuery.FindIdOfAnyPartnerAsync(services.Db, idNumberIndex, cancellationToken));
             // The partner reference's own wording, NIK included: the caller sent it.
             return ContractResults.NotFound($"IdNumber {idNumber} record not found");
         }
@@ -102,8 +104,10 @@ public static class BorrowerEndpoints
 }
 
 public sealed class BorrowerServices(
-    LendingDbContext db, AuditRecord audit, TimeProvider clock, ILogger<BorrowerServices> logger)
+    LendingDbContext db, AuditRecord audit, BlindIndex blindIndex, TimeProvider clock, ILogger<BorrowerServices> logger)
 {
+    public BlindIndex BlindIndex { get; } = blindIndex;
+
     public AuditRecord Audit { get; } = audit;
 
     public ILogger<BorrowerServices> Logger { get; } = logger;

@@ -1,6 +1,7 @@
 using DompetKilat.Lending.Borrowers;
 using DompetKilat.Lending.Loans;
 using DompetKilat.Lending.Data;
+using DompetKilat.Lending.Data.PersonalData;
 using Microsoft.EntityFrameworkCore;
 
 namespace DompetKilat.Api.Borrowers;
@@ -13,10 +14,10 @@ namespace DompetKilat.Api.Borrowers;
 /// </summary>
 public static class BorrowerProfileQuery
 {
-    private static readonly Func<LendingDbContext, string, int, CancellationToken, Task<BorrowerProfileRow?>> ProfileByIdNumber =
-        EF.CompileAsyncQuery((LendingDbContext db, string idNumber, int partnerId, CancellationToken _) =>
+    private static readonly Func<LendingDbContext, byte[], int, CancellationToken, Task<BorrowerProfileRow?>> ProfileByIdNumber =
+        EF.CompileAsyncQuery((LendingDbContext db, byte[] idNumberIndex, int partnerId, CancellationToken _) =>
             db.Borrowers.AsNoTracking()
-                .Where(b => b.IdNumber == idNumber && b.PartnerId == partnerId)
+                .Where(b => EF.Property<byte[]>(b, BorrowerColumns.IdNumberIndex) == idNumberIndex && b.PartnerId == partnerId)
                 .Select(b => new BorrowerProfileRow(
                     b,
                     b.Documents,
@@ -28,20 +29,23 @@ public static class BorrowerProfileQuery
                             b.LatestLoan.ContractDate, b.LatestLoan.Interest, b.LatestLoan.References)))
                 .SingleOrDefault());
 
-    private static readonly Func<LendingDbContext, string, CancellationToken, Task<long?>> IdOfAnyPartner =
-        EF.CompileAsyncQuery((LendingDbContext db, string idNumber, CancellationToken _) =>
-            db.Borrowers.Where(b => b.IdNumber == idNumber).Select(b => (long?)b.Id).SingleOrDefault());
+    private static readonly Func<LendingDbContext, byte[], CancellationToken, Task<long?>> IdOfAnyPartner =
+        EF.CompileAsyncQuery((LendingDbContext db, byte[] idNumberIndex, CancellationToken _) =>
+            db.Borrowers.Where(b => EF.Property<byte[]>(b, BorrowerColumns.IdNumberIndex) == idNumberIndex).Select(b => (long?)b.Id).SingleOrDefault());
 
-    /// <summary>The profile of the partner's own borrower with this NIK; another partner's borrower is not found.</summary>
-    public static Task<BorrowerProfileRow?> FindAsync(LendingDbContext db, string idNumber, int partnerId, CancellationToken cancellationToken) =>
-        ProfileByIdNumber(db, idNumber, partnerId, cancellationToken);
+    /// <summary>
+    /// The profile of the partner's own borrower with this NIK (its blind index); another partner's
+    /// borrower, and an erased one, is not found.
+    /// </summary>
+    public static Task<BorrowerProfileRow?> FindAsync(LendingDbContext db, byte[] idNumberIndex, int partnerId, CancellationToken cancellationToken) =>
+        ProfileByIdNumber(db, idNumberIndex, partnerId, cancellationToken);
 
     /// <summary>
     /// Which borrower a NIK belongs to, whoever its partner: only for the audit trail of a refused
     /// look, so the trail shows strangers' attempts too. Unknown and foreign NIKs both cost this query.
     /// </summary>
-    public static Task<long?> FindIdOfAnyPartnerAsync(LendingDbContext db, string idNumber, CancellationToken cancellationToken) =>
-        IdOfAnyPartner(db, idNumber, cancellationToken);
+    public static Task<long?> FindIdOfAnyPartnerAsync(LendingDbContext db, byte[] idNumberIndex, CancellationToken cancellationToken) =>
+        IdOfAnyPartner(db, idNumberIndex, cancellationToken);
 }
 
 public sealed record BorrowerProfileRow(Borrower Borrower, BorrowerDocuments? Documents, string ProductCode, LatestLoanTerms? LatestLoan);

@@ -140,7 +140,7 @@ public sealed record BorrowerProfile(
             borrower.Bank?.BankName ?? "", borrower.Bank?.BankAccountNumber ?? "", personal?.FamilyCard ?? "",
             job?.WorkExperience ?? "", documents?.FotoKtp, documents?.FotoSelfie,
             latestLoan is null ? null : ProfileLoanData.From(latestLoan),
-            latestLoan is null ? null : ProfileReferences.From(latestLoan));
+            latestLoan is null ? null : ProfileReferences.From(latestLoan, personal?.Npwp ?? ""));
     }
 }
 
@@ -156,8 +156,9 @@ public sealed record ProfileReferences(
     string Interest, string BusinessAddress, string BusinessVillage, string BusinessSubdistrict, string BusinessCity,
     string BusinessProvince, string BusinessOwnership, string Npwp, string JobPosition)
 {
-    public static ProfileReferences From(LatestLoanTerms loan) => new(
+    /// <summary>The latest loan's references; the NPWP is the borrower's own, kept with its personal data.</summary>
+    public static ProfileReferences From(LatestLoanTerms loan, string npwp) => new(
         loan.Interest, loan.References.BusinessAddress, loan.References.BusinessVillage,
         loan.References.BusinessSubdistrict, loan.References.BusinessCity, loan.References.BusinessProvince,
-        loan.References.BusinessOwnership, loan.References.Npwp, loan.References.JobPosition);
+        loan.References.BusinessOwnership, npwp, loan.References.JobPosition);
 }

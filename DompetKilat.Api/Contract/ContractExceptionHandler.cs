@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using DompetKilat.Lending.Data.PersonalData;
 using Microsoft.AspNetCore.Diagnostics;
 using Npgsql;
 
@@ -35,6 +36,15 @@ internal sealed class ContractExceptionHandler(ILogger<ContractExceptionHandler>
                 "service temporarily unavailable");
         }
 
+        if (result is null && Unreadable(exception) is { } unreadable)
+        {
+            // A fault, never a wrong answer: the caller hears 99, the log names where the value is and nothing of what it holds.
+            logger.LogError(unreadable, "Personal data unreadable in {Table}.{Column} of row {RowId} on {Method} {Route}",
+                unreadable.Table, unreadable.Column, unreadable.RowId, httpContext.Request.Method, RouteOf(httpContext));
+            result = ContractResults.Failure(ContractStatus.Unavailable, StatusCodes.Status500InternalServerError,
+                "service temporarily unavailable");
+        }
+
         if (result is null)
         {
             logger.LogError(exception, "Unhandled fault on {Method} {Route}", httpContext.Request.Method, RouteOf(httpContext));
@@ -44,6 +54,19 @@ internal sealed class ContractExceptionHandler(ILogger<ContractExceptionHandler>
 
         await result.ExecuteAsync(httpContext);
         return true;
+    }
+
+    private static PersonalDataUnreadableException? Unreadable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is PersonalDataUnreadableException unreadable)
+            {
+                return unreadable;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The database unreachable or restarting: nothing was committed, and the caller may safely retry.</summary>

@@ -6,6 +6,7 @@ using DompetKilat.Api.Security;
 using DompetKilat.Lending.Borrowers;
 using DompetKilat.Lending.Loans;
 using DompetKilat.Lending.Data;
+using DompetKilat.Lending.Data.PersonalData;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -61,12 +62,14 @@ public static class LoanEndpoints
         }
 
         var found = await services.Db.Borrowers
-            .Where(b => b.IdNumber == request.IdNumber && b.PartnerId == partner.Id)
+            .HavingIdNumber(services.BlindIndex, request.IdNumber!)
+            .Where(b => b.PartnerId == partner.Id)
             .Select(b => new { Borrower = b, HasDocuments = b.Documents != null })
             .SingleOrDefaultAsync(cancellationToken);
         if (found is not { Borrower: var borrower })
         {
-            services.Audit.About(borrowerId: await BorrowerProfileQuery.FindIdOfAnyPartnerAsync(services.Db, request.IdNumber!, cancellationToken));
+            services.Audit.About(borrowerId: await BorrowerProfileQuery.FindIdOfAnyPartnerAsync(
+                services.Db, services.BlindIndex.IdNumber(request.IdNumber!), cancellationToken));
             return ContractResults.NotFound($"borrower with idNumber {request.IdNumber}, is not found");
         }
 
@@ -114,7 +117,7 @@ public static class LoanEndpoints
         {
             Gender = r.Gender!, BirthPlace = r.BirthPlace!, Address = r.Address!, Village = r.Village!,
             Subdistrict = r.Subdistrict!, City = r.City!, Province = r.Province!, PostalCode = r.PostalCode!,
-            MotherMaidenName = r.MotherMaidenName!, FamilyCard = r.FamilyCard!,
+            MotherMaidenName = r.MotherMaidenName!, FamilyCard = r.FamilyCard!, Npwp = r.References!.Npwp!,
         },
         new BorrowerJob
         {
@@ -161,14 +164,16 @@ public static class LoanEndpoints
                 BusinessAddress = references.BusinessAddress!, BusinessVillage = references.BusinessVillage!,
                 BusinessSubdistrict = references.BusinessSubdistrict!, BusinessCity = references.BusinessCity!,
                 BusinessProvince = references.BusinessProvince!, BusinessOwnership = references.BusinessOwnership!,
-                Npwp = references.Npwp!, JobPosition = references.JobPosition!,
+                JobPosition = references.JobPosition!,
             },
             now);
     }
 }
 
-public sealed class LoanServices(LendingDbContext db, AuditRecord audit, TimeProvider clock)
+public sealed class LoanServices(LendingDbContext db, AuditRecord audit, BlindIndex blindIndex, TimeProvider clock)
 {
+    public BlindIndex BlindIndex { get; } = blindIndex;
+
     public AuditRecord Audit { get; } = audit;
 
     public LendingDbContext Db { get; } = db;

@@ -4,11 +4,13 @@ namespace DompetKilat.Lending.Borrowers;
 /// <summary>
 /// The know-your-customer profile a loan application completes, part by part as the partner
 /// reference groups it; the parts are stored in the borrower's row. Photos are kept apart in
-/// <see cref="BorrowerDocuments"/>.
+/// <see cref="BorrowerDocuments"/>. Every value of the personal details, the bank account and the
+/// emergency contact is personal data, encrypted at rest with the borrower's identity.
 /// </summary>
 public sealed class BorrowerPersonalDetails
 {
     public required string Gender { get; init; }
+    [PersonalData]
     public required string BirthPlace { get; init; }
     [PersonalData]
     public required string Address { get; init; }
@@ -18,11 +20,13 @@ public sealed class BorrowerPersonalDetails
     public required string Province { get; init; }
     public required string PostalCode { get; init; }
     [PersonalData]
-    [EncryptedAtRest]
     public required string MotherMaidenName { get; init; }
     [PersonalData]
-    [EncryptedAtRest]
     public required string FamilyCard { get; init; }
+
+    /// <summary>The borrower's tax number; the partner reference sends it among the application's references.</summary>
+    [PersonalData]
+    public required string Npwp { get; init; }
 }
 
 public sealed class BorrowerJob
@@ -50,7 +54,6 @@ public sealed class BorrowerBank
 {
     public required string BankName { get; init; }
     [PersonalData]
-    [EncryptedAtRest]
     public required string BankAccountNumber { get; init; }
 }
 
@@ -85,13 +88,25 @@ public sealed class BorrowerReligion
 /// </summary>
 public sealed class BorrowerDocuments
 {
+    public BorrowerDocuments(long id, string fotoKtp, string fotoSelfie)
+    {
+        Id = id;
+        FotoKtp = fotoKtp;
+        FotoSelfie = fotoSelfie;
+    }
+
+    /// <summary>For EF Core, which reads the photos sealed; the persistence library opens them.</summary>
+    private BorrowerDocuments()
+    {
+        FotoKtp = FotoSelfie = "";
+    }
+
     /// <summary>The borrower's id: one set of photos per borrower.</summary>
-    public long Id { get; init; }
+    public long Id { get; private set; }
 
     [PersonalData]
-    [EncryptedAtRest(AsBytes = true)]
-    public required string FotoKtp { get; init; }
+    public string FotoKtp { get; private set; }
+
     [PersonalData]
-    [EncryptedAtRest(AsBytes = true)]
-    public required string FotoSelfie { get; init; }
+    public string FotoSelfie { get; private set; }
 }

@@ -211,8 +211,5 @@ public sealed class LoanReferences
     public required string BusinessCity { get; init; }
     public required string BusinessProvince { get; init; }
     public required string BusinessOwnership { get; init; }
-    [PersonalData]
-    [EncryptedAtRest]
-    public required string Npwp { get; init; }
     public required string JobPosition { get; init; }
 }

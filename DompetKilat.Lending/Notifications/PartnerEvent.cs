@@ -1,15 +1,15 @@
 namespace DompetKilat.Lending.Notifications;
 
 /// <summary>
-/// One notification owed to a partner (API-CONTRACT §9), written in the transaction of the loan
-/// change it reports: the outbox. <see cref="EventId"/> is the <c>webhook-id</c> of every attempt;
+/// One notification owed to a partner (API-CONTRACT §9), written in the transaction of the loan or
+/// borrower change it reports: the outbox. <see cref="EventId"/> is the <c>webhook-id</c> of every attempt;
 /// <see cref="Body"/> is kept as the exact bytes sent, so each retry carries the same event. Once
 /// stored, its state changes only through the outbox (PartnerEventOutbox in the persistence library).
 /// </summary>
 public sealed class PartnerEvent
 {
     /// <summary>An event enqueued with the change it reports: due at once, retried for <see cref="LoanEvents.RetryWindow"/>.</summary>
-    public PartnerEvent(string eventId, int partnerId, long loanId, string type, string body, bool reachable, DateTime occurredAt, string? traceParent)
+    public PartnerEvent(string eventId, int partnerId, long? loanId, string type, string body, bool reachable, DateTime occurredAt, string? traceParent)
     {
         EventId = eventId;
         PartnerId = partnerId;
@@ -35,7 +35,8 @@ public sealed class PartnerEvent
 
     public int PartnerId { get; private set; }
 
-    public long LoanId { get; private set; }
+    /// <summary>The loan it reports on; a loan's events are delivered in order. None for a borrower's own events.</summary>
+    public long? LoanId { get; private set; }
 
     public string Type { get; private set; }
 

@@ -1,3 +1,4 @@
+using DompetKilat.Lending.Data.PersonalData;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DompetKilat.Tests.Infrastructure;
@@ -91,7 +92,7 @@ public sealed class BorrowerRegistrationTests(DompetKilatApp system)
         Assert.Equal($"{field} {first[field]} is already registered", body["message"]!.GetValue<string>());
         await using var db = await system.CreateDbContextAsync();
         string idNumber = second["idNumber"]!.GetValue<string>(), phone = second["phoneNumber"]!.GetValue<string>(), email = second["email"]!.GetValue<string>();
-        Assert.Equal(1, await db.Borrowers.CountAsync(b => b.IdNumber == idNumber || b.PhoneNumber == phone || b.Email == email));
+        Assert.Equal(1, await db.Borrowers.HavingAnyOf(system.BlindIndex, idNumber, phone, email).CountAsync());
     }
 
     [Fact]
@@ -124,7 +125,7 @@ public sealed class BorrowerRegistrationTests(DompetKilatApp system)
         Assert.All(results.Where(r => r.Status != HttpStatusCode.OK), r => Assert.Equal("02", r.Body.Status()));
         var idNumber = JsonNode.Parse(request)!["idNumber"]!.GetValue<string>();
         await using var db = await system.CreateDbContextAsync();
-        Assert.Equal(1, await db.Borrowers.CountAsync(b => b.IdNumber == idNumber));
+        Assert.Equal(1, await db.Borrowers.HavingIdNumber(system.BlindIndex, idNumber).CountAsync());
     }
 
     [Theory]
@@ -149,7 +150,7 @@ public sealed class BorrowerRegistrationTests(DompetKilatApp system)
     public async Task A_field_that_breaks_its_rule_is_01_naming_the_field_and_stores_nothing(string field, string badJson)
     {
         var request = TestPeople.Registration();
-        var (idNumber, email) = (request["idNumber"]!.GetValue<string>(), request["email"]!.GetValue<string>());
+        var (idNumber, phone, email) = (request["idNumber"]!.GetValue<string>(), request["phoneNumber"]!.GetValue<string>(), request["email"]!.GetValue<string>());
         request[field] = JsonNode.Parse(badJson);
 
         var (status, body) = await system.Api.PostJsonAsync("/v1/borrower/register", request.ToJsonString());
@@ -158,7 +159,7 @@ public sealed class BorrowerRegistrationTests(DompetKilatApp system)
         Assert.Equal("01", body.Status());
         Assert.Contains(field, body.ErrorFields());
         await using var db = await system.CreateDbContextAsync();
-        Assert.False(await db.Borrowers.AnyAsync(b => b.Email == email || b.IdNumber == idNumber));
+        Assert.False(await db.Borrowers.HavingAnyOf(system.BlindIndex, idNumber, phone, email).AnyAsync());
     }
 
     [Fact]
@@ -250,6 +251,7 @@ public sealed class BorrowerRegistrationTests(DompetKilatApp system)
         Assert.Equal("01", body.Status());
         Assert.Contains("body", body.ErrorFields());
         await using var db = await system.CreateDbContextAsync();
-        Assert.False(await db.Borrowers.AnyAsync(b => b.Email == request["email"]!.GetValue<string>()));
+        Assert.False(await db.Borrowers.HavingAnyOf(system.BlindIndex, request["idNumber"]!.GetValue<string>(),
+            request["phoneNumber"]!.GetValue<string>(), request["email"]!.GetValue<string>()).AnyAsync());
     }
 }

@@ -48,7 +48,7 @@ public sealed class KubernetesManifestTests(RenderedDeployment rendered) : IClas
         // Publish mode describes the standard container resources, not the local executables.
         Assert.Equal("container.v0", (string?)resources["postgres"]!["type"]);
         Assert.Equal("container.v0", (string?)resources["redis"]!["type"]);
-        Assert.All(new[] { "admin-api-key", "field-encryption-key", "callback-signing-secret" },
+        Assert.All(new[] { "admin-api-key", "field-encryption-key", "blind-index-key", "callback-signing-secret" },
             secret => Assert.True((bool?)resources[secret]?["inputs"]?["value"]?["secret"], $"{secret} is not a secret parameter"));
     }
 

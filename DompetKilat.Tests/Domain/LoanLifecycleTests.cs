@@ -188,7 +188,7 @@ public sealed class LoanLifecycleTests
             new LoanReferences
             {
                 BusinessAddress = "", BusinessVillage = "", BusinessSubdistrict = "", BusinessCity = "",
-                BusinessProvince = "", BusinessOwnership = "", Npwp = "", JobPosition = "",
+                BusinessProvince = "", BusinessOwnership = "", JobPosition = "",
             },
             Now.AddDays(-1))
         { Id = 141 };

@@ -157,12 +157,12 @@ public sealed class CallbackDrill(ReplicatedApp system, ITestOutputHelper testOu
         await using var db = await system.CreateDbContextAsync();
         var deadline = DateTime.UtcNow.AddMinutes(3);
         while (DateTime.UtcNow < deadline
-               && await db.PartnerEvents.AnyAsync(e => loanIds.Contains(e.LoanId) && e.State != PartnerEventState.Delivered))
+               && await db.PartnerEvents.AnyAsync(e => e.LoanId != null && loanIds.Contains(e.LoanId.Value) && e.State != PartnerEventState.Delivered))
         {
             await Task.Delay(200);
         }
 
-        var events = await db.PartnerEvents.AsNoTracking().Where(e => loanIds.Contains(e.LoanId)).ToListAsync();
+        var events = await db.PartnerEvents.AsNoTracking().Where(e => e.LoanId != null && loanIds.Contains(e.LoanId.Value)).ToListAsync();
         static string Key(string type, int numberOfPay) => type == LoanEvents.Repayment ? $"{type}#{numberOfPay}" : type;
         var expected = stored.Where(c => c.State == CallbackState.Applied)
             .Select(c => (c.LoanId, Key: Key(LoanEvents.Repayment, CallbackFingerprint.Read(c.Payload).NumberOfPay ?? 0)))
@@ -170,7 +170,7 @@ public sealed class CallbackDrill(ReplicatedApp system, ITestOutputHelper testOu
             .Concat(loanIds.SelectMany(id => new[] { (id, LoanEvents.Approved), (id, LoanEvents.Disbursed), (id, LoanEvents.Completed) }))
             .ToList();
         var recorded = events
-            .Select(e => (e.LoanId, Key: Key(e.Type, System.Text.Json.Nodes.JsonNode.Parse(e.Body)!["data"]!["numberOfPay"]!.GetValue<int>())))
+            .Select(e => (LoanId: e.LoanId!.Value, Key: Key(e.Type, System.Text.Json.Nodes.JsonNode.Parse(e.Body)!["data"]!["numberOfPay"]!.GetValue<int>())))
             .ToList();
         var expectedCounts = expected.CountBy(e => e).ToDictionary();
         var recordedCounts = recorded.CountBy(e => e).ToDictionary();

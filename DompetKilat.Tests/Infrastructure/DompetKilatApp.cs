@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Aspire.Hosting.ApplicationModel;
 using DompetKilat.Lending.Data;
+using DompetKilat.Lending.Data.PersonalData;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -78,6 +79,9 @@ public class DompetKilatApp : IAsyncLifetime
     /// <summary>The development key the services encrypt fields at rest with, so tests can read entities.</summary>
     public string FieldEncryptionKey { get; private set; } = null!;
 
+    /// <summary>The development key of the blind indexes, so tests can find a borrower's row by its NIK.</summary>
+    public string BlindIndexKey { get; private set; } = null!;
+
     private ServiceProvider protection = null!;
 
     public async Task InitializeAsync()
@@ -153,12 +157,18 @@ public class DompetKilatApp : IAsyncLifetime
             ?? throw new InvalidOperationException("The AppHost's development configuration has no partner sandbox secret.");
         FieldEncryptionKey = builder.Configuration["Parameters:field-encryption-key"]
             ?? throw new InvalidOperationException("The AppHost's development configuration has no field encryption key.");
+        BlindIndexKey = builder.Configuration["Parameters:blind-index-key"]
+            ?? throw new InvalidOperationException("The AppHost's development configuration has no blind index key.");
         var (status, body) = await Api.RegisterPartnerAsync(AdminApiKey,
             new { partnerCode = NearbyPartner, name = "Partner behind the trusted proxy", allowList = new[] { PartnerNetwork }, productCodes = new[] { "95" }, keyless = true });
         Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
 
         protection = new ServiceCollection()
-            .AddSingleton(new FieldProtector(new FieldEncryptionOptions { Keys = { ["primary"] = FieldEncryptionKey }, ActiveKey = "primary" }))
+            .AddSingleton(new FieldEncryptionOptions { Keys = { ["primary"] = FieldEncryptionKey }, ActiveKey = "primary", IndexKey = BlindIndexKey })
+            .AddSingleton<FieldProtector>()
+            .AddSingleton<MasterKeys>()
+            .AddSingleton<BlindIndex>()
+            .AddSingleton<PersonalDataInterceptor>()
             .BuildServiceProvider();
     }
 
@@ -179,6 +189,9 @@ public class DompetKilatApp : IAsyncLifetime
     /// </summary>
     public FieldProtector Protector => protection.GetRequiredService<FieldProtector>();
 
+    /// <summary>The blind indexes the services find borrowers by, for tests that look a borrower's row up by NIK.</summary>
+    public BlindIndex BlindIndex => protection.GetRequiredService<BlindIndex>();
+
     /// <summary>A context on the product database, for asserting what was (not) stored.</summary>
     public async Task<LendingDbContext> CreateDbContextAsync()
     {
@@ -188,6 +201,7 @@ public class DompetKilatApp : IAsyncLifetime
             .UseNpgsql(connectionString)
             .UseSnakeCaseNamingConvention()
             .UseApplicationServiceProvider(protection)
+            .AddInterceptors(protection.GetRequiredService<PersonalDataInterceptor>())
             .Options);
     }
 

@@ -71,7 +71,7 @@ public sealed class MisbehavingPartnerTests(DompetKilatApp system, ITestOutputHe
         });
         Assert.Empty(elsewhere.Received);
         await using var db = await system.CreateDbContextAsync();
-        var events = await db.PartnerEvents.AsNoTracking().Where(e => loans.Contains(e.LoanId)).ToListAsync();
+        var events = await db.PartnerEvents.AsNoTracking().Where(e => e.LoanId != null && loans.Contains(e.LoanId.Value)).ToListAsync();
         Assert.All(events, e => Assert.Equal((PartnerEventState.Delivered, 2, 200), (e.State, e.Attempts, e.LastStatus)));
     }
 

@@ -1,3 +1,4 @@
+using DompetKilat.Lending.Data.PersonalData;
 using System.Text.Json.Nodes;
 using DompetKilat.Lending.Data;
 using DompetKilat.ServiceDefaults;
@@ -94,7 +95,7 @@ public sealed class AuditTrailTests(DompetKilatApp system)
         // No waiting: the registration's entry is in the same transaction, not in the read queue.
         await using var db = await system.CreateDbContextAsync();
         var nik = registration["idNumber"]!.GetValue<string>();
-        var borrowerId = await db.Borrowers.Where(b => b.IdNumber == nik).Select(b => b.Id).SingleAsync();
+        var borrowerId = await db.Borrowers.HavingIdNumber(system.BlindIndex, nik).Select(b => b.Id).SingleAsync();
         Assert.True(await db.AuditEvents.AnyAsync(e => e.BorrowerId == borrowerId && e.Action == "POST /v1/borrower/register" && e.Outcome == "00"));
     }
 

@@ -1,3 +1,4 @@
+using DompetKilat.Lending.Data.PersonalData;
 using DompetKilat.Tests.Infrastructure;
 
 namespace DompetKilat.Tests.Partners;
@@ -54,7 +55,8 @@ public sealed class PartnerIsolationTests(DompetKilatApp system)
         Assert.Equal($"borrower with idNumber {registration["idNumber"]}, is not found", body["message"]!.GetValue<string>());
         await using var db = await system.CreateDbContextAsync();
         var nik = registration["idNumber"]!.GetValue<string>();
-        Assert.False(db.Loans.Any(l => l.Borrower!.IdNumber == nik));
+        var borrowers = db.Borrowers.HavingIdNumber(system.BlindIndex, nik);
+        Assert.False(db.Loans.Any(l => borrowers.Any(b => b.Id == l.BorrowerId)));
     }
 
     [Fact]

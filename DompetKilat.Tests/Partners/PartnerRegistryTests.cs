@@ -1,3 +1,4 @@
+using DompetKilat.Lending.Data.PersonalData;
 using System.Text.Json.Nodes;
 using DompetKilat.Lending.Partners;
 using DompetKilat.Tests.Infrastructure;
@@ -43,7 +44,7 @@ public sealed class PartnerRegistryTests(DompetKilatApp system)
             Assert.Contains("is not a configured product", answer.ToJsonString(), StringComparison.Ordinal);
             await using var db = await system.CreateDbContextAsync();
             var refused = registration["idNumber"]!.GetValue<string>();
-            Assert.False(await db.Borrowers.AnyAsync(b => b.IdNumber == refused));
+            Assert.False(await db.Borrowers.HavingIdNumber(system.BlindIndex, refused).AnyAsync());
         }
 
         async Task<(JsonObject Registration, JsonObject Answer)> RegisterAsync(HttpClient replica)

@@ -1,3 +1,4 @@
+using DompetKilat.Lending.Data.PersonalData;
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text;
@@ -207,7 +208,7 @@ public sealed class TrustControlTests(ThreeReplicaApp system, ITestOutputHelper 
         await using var db = await system.CreateDbContextAsync();
         var audited = await db.Database.SqlQuery<int>($"""
             SELECT count(*)::int AS "Value" FROM audit_events e JOIN borrowers b ON b.id = e.borrower_id
-            WHERE b.id_number = {registration["idNumber"]!.GetValue<string>()} AND e.action = {"GET /v1/borrower/{idNumber}"} AND e.outcome = '00'
+            WHERE b.id_number_index = {system.BlindIndex.IdNumber(registration["idNumber"]!.GetValue<string>())} AND e.action = {"GET /v1/borrower/{idNumber}"} AND e.outcome = '00'
             """).SingleAsync();
         Report($"audit: a replica SIGKILLed during a storm of profile reads had served {served}; {audited} are in the trail");
         Assert.True(served > 0, "the storm served nothing before the kill");
@@ -240,7 +241,7 @@ public sealed class TrustControlTests(ThreeReplicaApp system, ITestOutputHelper 
         Assert.Equal((HttpStatusCode.Forbidden, "05"), (response.StatusCode, body.Status()));
         await using var db = await system.CreateDbContextAsync();
         var nik = registration["idNumber"]!.GetValue<string>();
-        Assert.False(await db.Borrowers.AnyAsync(b => b.IdNumber == nik));
+        Assert.False(await db.Borrowers.HavingIdNumber(system.BlindIndex, nik).AnyAsync());
     }
 
     [Fact]

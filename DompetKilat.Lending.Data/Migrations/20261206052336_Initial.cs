@@ -117,8 +117,10 @@ namespace DompetKilat.Lending.Data.Migrations
                 columns: table => new
                 {
                     id = table.Column<long>(type: "bigint", nullable: false),
-                    foto_ktp = table.Column<byte[]>(type: "bytea", nullable: false),
-                    foto_selfie = table.Column<byte[]>(type: "bytea", nullable: false)
+                    data_key = table.Column<byte[]>(type: "bytea", nullable: true),
+                    data_key_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    foto_ktp = table.Column<byte[]>(type: "bytea", nullable: true),
+                    foto_selfie = table.Column<byte[]>(type: "bytea", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -133,22 +135,7 @@ namespace DompetKilat.Lending.Data.Migrations
                     borrower_type = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     partner_id = table.Column<int>(type: "integer", nullable: false),
                     product_id = table.Column<int>(type: "integer", nullable: false),
-                    id_number = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    phone_number = table.Column<string>(type: "character varying(15)", maxLength: 15, nullable: false),
-                    email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
-                    full_name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    birth_date = table.Column<DateOnly>(type: "date", nullable: false),
                     is_verified = table.Column<bool>(type: "boolean", nullable: false),
-                    personal_details_gender = table.Column<string>(type: "text", nullable: true),
-                    personal_details_birth_place = table.Column<string>(type: "text", nullable: true),
-                    personal_details_address = table.Column<string>(type: "text", nullable: true),
-                    personal_details_village = table.Column<string>(type: "text", nullable: true),
-                    personal_details_subdistrict = table.Column<string>(type: "text", nullable: true),
-                    personal_details_city = table.Column<string>(type: "text", nullable: true),
-                    personal_details_province = table.Column<string>(type: "text", nullable: true),
-                    personal_details_postal_code = table.Column<string>(type: "text", nullable: true),
-                    personal_details_mother_maiden_name = table.Column<string>(type: "text", nullable: true),
-                    personal_details_family_card = table.Column<string>(type: "text", nullable: true),
                     job_office_name = table.Column<string>(type: "text", nullable: true),
                     job_start_date = table.Column<DateOnly>(type: "date", nullable: true),
                     job_job = table.Column<string>(type: "text", nullable: true),
@@ -158,18 +145,20 @@ namespace DompetKilat.Lending.Data.Migrations
                     income_income_range = table.Column<string>(type: "text", nullable: true),
                     asset_asset_range = table.Column<string>(type: "text", nullable: true),
                     asset_home_ownership = table.Column<string>(type: "text", nullable: true),
-                    bank_bank_name = table.Column<string>(type: "text", nullable: true),
-                    bank_bank_account_number = table.Column<string>(type: "text", nullable: true),
-                    emergency_contact_name = table.Column<string>(type: "text", nullable: true),
-                    emergency_contact_phone_number = table.Column<string>(type: "text", nullable: true),
-                    emergency_contact_relationship = table.Column<string>(type: "text", nullable: true),
                     marital_marital_status = table.Column<string>(type: "text", nullable: true),
                     education_education = table.Column<string>(type: "text", nullable: true),
                     religion_religion = table.Column<string>(type: "text", nullable: true),
                     latest_loan_id = table.Column<long>(type: "bigint", nullable: true),
                     created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     updated_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    deleted_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    deleted_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    erased_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    data_key = table.Column<byte[]>(type: "bytea", nullable: true),
+                    data_key_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    email_index = table.Column<byte[]>(type: "bytea", nullable: true),
+                    id_number_index = table.Column<byte[]>(type: "bytea", nullable: true),
+                    personal_data = table.Column<byte[]>(type: "bytea", nullable: true),
+                    phone_number_index = table.Column<byte[]>(type: "bytea", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -275,7 +264,6 @@ namespace DompetKilat.Lending.Data.Migrations
                     business_city = table.Column<string>(type: "text", nullable: false),
                     business_province = table.Column<string>(type: "text", nullable: false),
                     business_ownership = table.Column<string>(type: "text", nullable: false),
-                    npwp = table.Column<string>(type: "text", nullable: false),
                     job_position = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
@@ -297,7 +285,7 @@ namespace DompetKilat.Lending.Data.Migrations
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     event_id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
                     partner_id = table.Column<int>(type: "integer", nullable: false),
-                    loan_id = table.Column<long>(type: "bigint", nullable: false),
+                    loan_id = table.Column<long>(type: "bigint", nullable: true),
                     type = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     body = table.Column<string>(type: "text", nullable: false),
                     state = table.Column<short>(type: "smallint", nullable: false),
@@ -367,19 +355,19 @@ namespace DompetKilat.Lending.Data.Migrations
             migrationBuilder.CreateIndex(
                 name: "ux_borrowers_email",
                 table: "borrowers",
-                column: "email",
+                column: "email_index",
                 unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ux_borrowers_id_number",
                 table: "borrowers",
-                column: "id_number",
+                column: "id_number_index",
                 unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ux_borrowers_phone_number",
                 table: "borrowers",
-                column: "phone_number",
+                column: "phone_number_index",
                 unique: true);
 
             migrationBuilder.CreateIndex(

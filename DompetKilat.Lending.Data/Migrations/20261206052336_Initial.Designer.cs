@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace DompetKilat.Lending.Data.Migrations
 {
     [DbContext(typeof(LendingDbContext))]
-    [Migration("20261203164239_Initial")]
+    [Migration("20261206052336_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -120,10 +120,6 @@ namespace DompetKilat.Lending.Data.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseHiLo(b.Property<long>("Id"), "borrowers_hilo");
 
-                    b.Property<DateOnly>("BirthDate")
-                        .HasColumnType("date")
-                        .HasColumnName("birth_date");
-
                     b.Property<string>("BorrowerType")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -134,27 +130,30 @@ namespace DompetKilat.Lending.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<byte[]>("DataKey")
+                        .HasColumnType("bytea")
+                        .HasColumnName("data_key");
+
+                    b.Property<string>("DataKeyId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("data_key_id");
+
                     b.Property<DateTime?>("DeletedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("deleted_at");
 
-                    b.Property<string>("Email")
-                        .IsRequired()
-                        .HasMaxLength(254)
-                        .HasColumnType("character varying(254)")
-                        .HasColumnName("email");
+                    b.Property<byte[]>("EmailIndex")
+                        .HasColumnType("bytea")
+                        .HasColumnName("email_index");
 
-                    b.Property<string>("FullName")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("full_name");
+                    b.Property<DateTime?>("ErasedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("erased_at");
 
-                    b.Property<string>("IdNumber")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
-                        .HasColumnName("id_number");
+                    b.Property<byte[]>("IdNumberIndex")
+                        .HasColumnType("bytea")
+                        .HasColumnName("id_number_index");
 
                     b.Property<bool>("IsVerified")
                         .HasColumnType("boolean")
@@ -168,11 +167,13 @@ namespace DompetKilat.Lending.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("partner_id");
 
-                    b.Property<string>("PhoneNumber")
-                        .IsRequired()
-                        .HasMaxLength(15)
-                        .HasColumnType("character varying(15)")
-                        .HasColumnName("phone_number");
+                    b.Property<byte[]>("PersonalData")
+                        .HasColumnType("bytea")
+                        .HasColumnName("personal_data");
+
+                    b.Property<byte[]>("PhoneNumberIndex")
+                        .HasColumnType("bytea")
+                        .HasColumnName("phone_number_index");
 
                     b.Property<int>("ProductId")
                         .HasColumnType("integer")
@@ -185,11 +186,11 @@ namespace DompetKilat.Lending.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_borrowers");
 
-                    b.HasIndex("Email")
+                    b.HasIndex("EmailIndex")
                         .IsUnique()
                         .HasDatabaseName("ux_borrowers_email");
 
-                    b.HasIndex("IdNumber")
+                    b.HasIndex("IdNumberIndex")
                         .IsUnique()
                         .HasDatabaseName("ux_borrowers_id_number");
 
@@ -199,7 +200,7 @@ namespace DompetKilat.Lending.Data.Migrations
                     b.HasIndex("PartnerId")
                         .HasDatabaseName("ix_borrowers_partner_id");
 
-                    b.HasIndex("PhoneNumber")
+                    b.HasIndex("PhoneNumberIndex")
                         .IsUnique()
                         .HasDatabaseName("ux_borrowers_phone_number");
 
@@ -215,13 +216,20 @@ namespace DompetKilat.Lending.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("id");
 
-                    b.Property<byte[]>("FotoKtp")
-                        .IsRequired()
+                    b.Property<byte[]>("DataKey")
+                        .HasColumnType("bytea")
+                        .HasColumnName("data_key");
+
+                    b.Property<string>("DataKeyId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("data_key_id");
+
+                    b.Property<byte[]>("SealedFotoKtp")
                         .HasColumnType("bytea")
                         .HasColumnName("foto_ktp");
 
-                    b.Property<byte[]>("FotoSelfie")
-                        .IsRequired()
+                    b.Property<byte[]>("SealedFotoSelfie")
                         .HasColumnType("bytea")
                         .HasColumnName("foto_selfie");
 
@@ -493,7 +501,7 @@ namespace DompetKilat.Lending.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("last_status");
 
-                    b.Property<long>("LoanId")
+                    b.Property<long?>("LoanId")
                         .HasColumnType("bigint")
                         .HasColumnName("loan_id");
 
@@ -775,31 +783,6 @@ namespace DompetKilat.Lending.Data.Migrations
                                 .HasConstraintName("fk_borrowers_borrowers_id");
                         });
 
-                    b.OwnsOne("DompetKilat.Lending.Borrowers.BorrowerBank", "Bank", b1 =>
-                        {
-                            b1.Property<long>("BorrowerId")
-                                .HasColumnType("bigint")
-                                .HasColumnName("id");
-
-                            b1.Property<string>("BankAccountNumber")
-                                .IsRequired()
-                                .HasColumnType("text")
-                                .HasColumnName("bank_bank_account_number");
-
-                            b1.Property<string>("BankName")
-                                .IsRequired()
-                                .HasColumnType("text")
-                                .HasColumnName("bank_bank_name");
-
-                            b1.HasKey("BorrowerId");
-
-                            b1.ToTable("borrowers");
-
-                            b1.WithOwner()
-                                .HasForeignKey("BorrowerId")
-                                .HasConstraintName("fk_borrowers_borrowers_id");
-                        });
-
                     b.OwnsOne("DompetKilat.Lending.Borrowers.BorrowerEducation", "Education", b1 =>
                         {
                             b1.Property<long>("BorrowerId")
@@ -810,36 +793,6 @@ namespace DompetKilat.Lending.Data.Migrations
                                 .IsRequired()
                                 .HasColumnType("text")
                                 .HasColumnName("education_education");
-
-                            b1.HasKey("BorrowerId");
-
-                            b1.ToTable("borrowers");
-
-                            b1.WithOwner()
-                                .HasForeignKey("BorrowerId")
-                                .HasConstraintName("fk_borrowers_borrowers_id");
-                        });
-
-                    b.OwnsOne("DompetKilat.Lending.Borrowers.BorrowerEmergencyContact", "EmergencyContact", b1 =>
-                        {
-                            b1.Property<long>("BorrowerId")
-                                .HasColumnType("bigint")
-                                .HasColumnName("id");
-
-                            b1.Property<string>("Name")
-                                .IsRequired()
-                                .HasColumnType("text")
-                                .HasColumnName("emergency_contact_name");
-
-                            b1.Property<string>("PhoneNumber")
-                                .IsRequired()
-                                .HasColumnType("text")
-                                .HasColumnName("emergency_contact_phone_number");
-
-                            b1.Property<string>("Relationship")
-                                .IsRequired()
-                                .HasColumnType("text")
-                                .HasColumnName("emergency_contact_relationship");
 
                             b1.HasKey("BorrowerId");
 
@@ -934,71 +887,6 @@ namespace DompetKilat.Lending.Data.Migrations
                                 .HasConstraintName("fk_borrowers_borrowers_id");
                         });
 
-                    b.OwnsOne("DompetKilat.Lending.Borrowers.BorrowerPersonalDetails", "PersonalDetails", b1 =>
-                        {
-                            b1.Property<long>("BorrowerId")
-                                .HasColumnType("bigint")
-                                .HasColumnName("id");
-
-                            b1.Property<string>("Address")
-                                .IsRequired()
-                                .HasColumnType("text")
-                                .HasColumnName("personal_details_address");
-
-                            b1.Property<string>("BirthPlace")
-                                .IsRequired()
-                                .HasColumnType("text")
-                                .HasColumnName("personal_details_birth_place");
-
-                            b1.Property<string>("City")
-                                .IsRequired()
-                                .HasColumnType("text")
-                                .HasColumnName("personal_details_city");
-
-                            b1.Property<string>("FamilyCard")
-                                .IsRequired()
-                                .HasColumnType("text")
-                                .HasColumnName("personal_details_family_card");
-
-                            b1.Property<string>("Gender")
-                                .IsRequired()
-                                .HasColumnType("text")
-                                .HasColumnName("personal_details_gender");
-
-                            b1.Property<string>("MotherMaidenName")
-                                .IsRequired()
-                                .HasColumnType("text")
-                                .HasColumnName("personal_details_mother_maiden_name");
-
-                            b1.Property<string>("PostalCode")
-                                .IsRequired()
-                                .HasColumnType("text")
-                                .HasColumnName("personal_details_postal_code");
-
-                            b1.Property<string>("Province")
-                                .IsRequired()
-                                .HasColumnType("text")
-                                .HasColumnName("personal_details_province");
-
-                            b1.Property<string>("Subdistrict")
-                                .IsRequired()
-                                .HasColumnType("text")
-                                .HasColumnName("personal_details_subdistrict");
-
-                            b1.Property<string>("Village")
-                                .IsRequired()
-                                .HasColumnType("text")
-                                .HasColumnName("personal_details_village");
-
-                            b1.HasKey("BorrowerId");
-
-                            b1.ToTable("borrowers");
-
-                            b1.WithOwner()
-                                .HasForeignKey("BorrowerId")
-                                .HasConstraintName("fk_borrowers_borrowers_id");
-                        });
-
                     b.OwnsOne("DompetKilat.Lending.Borrowers.BorrowerReligion", "Religion", b1 =>
                         {
                             b1.Property<long>("BorrowerId")
@@ -1021,11 +909,7 @@ namespace DompetKilat.Lending.Data.Migrations
 
                     b.Navigation("Asset");
 
-                    b.Navigation("Bank");
-
                     b.Navigation("Education");
-
-                    b.Navigation("EmergencyContact");
 
                     b.Navigation("Income");
 
@@ -1036,8 +920,6 @@ namespace DompetKilat.Lending.Data.Migrations
                     b.Navigation("Marital");
 
                     b.Navigation("Partner");
-
-                    b.Navigation("PersonalDetails");
 
                     b.Navigation("Product");
 
@@ -1121,11 +1003,6 @@ namespace DompetKilat.Lending.Data.Migrations
                                 .HasColumnType("text")
                                 .HasColumnName("job_position");
 
-                            b1.Property<string>("Npwp")
-                                .IsRequired()
-                                .HasColumnType("text")
-                                .HasColumnName("npwp");
-
                             b1.HasKey("LoanId")
                                 .HasName("pk_loan_references");
 
@@ -1148,7 +1025,6 @@ namespace DompetKilat.Lending.Data.Migrations
                         .WithMany()
                         .HasForeignKey("LoanId")
                         .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
                         .HasConstraintName("fk_partner_events_loans_loan_id");
 
                     b.HasOne("DompetKilat.Lending.Partners.Partner", null)
