@@ -13,6 +13,7 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseRequestLogScope();
 app.UsePartnerEdge();
 
 app.MapDefaultEndpoints();
