@@ -14,6 +14,7 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseRequestLogScope();
 app.UsePartnerEdge();
 
 app.MapDefaultEndpoints();

@@ -8,6 +8,7 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseRequestLogScope();
 app.MapDefaultEndpoints();
 
 app.Run();

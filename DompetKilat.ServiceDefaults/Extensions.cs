@@ -25,6 +25,19 @@ public static class Extensions
     /// <summary>Meters and activity sources the services publish under; the dashboard shows them.</summary>
     public const string TelemetrySourceName = "DompetKilat";
 
+    /// <summary>
+    /// ASP.NET Core's hosting diagnostics. Whenever any provider has this category on, at any level,
+    /// they open a logging scope on every request holding its raw path (RequestPath=/v1/borrower/{NIK}),
+    /// and every log line written during the request carries it, into every sink that includes scopes.
+    /// </summary>
+    private const string HostingDiagnosticsCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
+    /// <summary>What a request's logs and spans name when no endpoint matched it.</summary>
+    private const string Unmatched = "(unmatched)";
+
+    private static readonly Func<ILogger, string, string, IDisposable?> RequestScope =
+        LoggerMessage.DefineScope<string, string>("RequestId:{RequestId} http.route:{http.route}");
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
@@ -46,6 +59,8 @@ public static class Extensions
         // from every log line, whichever sink it goes to.
         builder.Logging.EnableRedaction();
         builder.Services.AddRedaction(redaction => redaction.SetFallbackRedactor<ErasingRedactor>());
+        // UseRequestLogScope opens the request's scope instead, with the route template.
+        builder.Services.AddOptions<LoggerFilterOptions>().PostConfigure(SilenceHostingDiagnostics);
 
         builder.Logging.AddOpenTelemetry(logging =>
         {
@@ -70,7 +85,7 @@ public static class Extensions
                         && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath);
                     // Paths carry personal data (GET /v1/borrower/{NIK}); spans keep the route template only.
                     options.EnrichWithHttpResponse = (activity, response) =>
-                        activity.SetTag("url.path", (response.HttpContext.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(unmatched)");
+                        activity.SetTag("url.path", RouteOf(response.HttpContext));
                 })
                 .AddHttpClientInstrumentation());
 
@@ -81,6 +96,41 @@ public static class Extensions
 
         return builder;
     }
+
+    /// <summary>
+    /// The request's logging scope, in place of the hosting diagnostics' one: the request id and
+    /// the route template, never the path. First in the pipeline, so that the exception handler's
+    /// log lines carry it too; a <see cref="WebApplication"/> has matched the endpoint by then.
+    /// </summary>
+    public static WebApplication UseRequestLogScope(this WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("DompetKilat.Requests");
+        app.Use(async (context, next) =>
+        {
+            using var scope = RequestScope(logger, context.TraceIdentifier, RouteOf(context));
+            await next(context);
+        });
+        return app;
+    }
+
+    /// <summary>
+    /// Turns the hosting diagnostics' category off for every provider, whatever configuration says.
+    /// Of the rules that match a category the most specific wins, and of equals the last: a rule for
+    /// one provider (Logging:Console:LogLevel:Default, say) beats any rule for all of them, so each
+    /// provider named in a rule gets its own. Post-configured, so these come after configuration's
+    /// rules, also when an appsettings file changes and the options are built again.
+    /// </summary>
+    private static void SilenceHostingDiagnostics(LoggerFilterOptions options)
+    {
+        foreach (var provider in options.Rules.Select(r => r.ProviderName).Append(null).Distinct().ToList())
+        {
+            options.Rules.Add(new LoggerFilterRule(provider, HostingDiagnosticsCategory, LogLevel.None, filter: null));
+        }
+    }
+
+    /// <summary>The route template: a path carries personal data (GET /v1/borrower/{NIK}).</summary>
+    private static string RouteOf(HttpContext context) =>
+        (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? Unmatched;
 
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {

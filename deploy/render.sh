@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Writes the Aspire manifest of the AppHost in publish mode, renders every Kubernetes overlay in
-# deploy/k8s/overlays with kustomize, and validates each rendered object offline against pinned
+# deploy/k8s/overlays and the ingress controller's settings (deploy/k8s/ingress-nginx) with
+# kustomize, and validates each rendered object offline against pinned
 # schemas. Exits non-zero if anything fails. Installs what it needs (kubectl, Node.js, npm packages).
 #   ./deploy/render.sh                    builds the AppHost (Release), writes to deploy/out/
 #   ./deploy/render.sh --no-build         uses the AppHost already built in Release
@@ -43,9 +44,9 @@ fi
 echo "    $manifest"
 
 status=0
-for overlay in deploy/k8s/overlays/*/; do
+for overlay in deploy/k8s/overlays/*/ deploy/k8s/ingress-nginx/; do
   name=$(basename "$overlay")
-  echo "==> overlay $name"
+  echo "==> $name"
   if ! kubectl kustomize "$overlay" >"$output/$name.yaml"; then
     echo "FAIL: kustomize could not render $overlay" >&2
     status=1

@@ -32,6 +32,9 @@ public sealed class KubernetesManifestTests(RenderedDeployment rendered) : IClas
         "Migrations__Mode",
     ];
 
+    /// <summary>nginx variables that hold what the caller wrote in its request line or body (the path, the query, or both).</summary>
+    private static readonly string[] CallerTextVariables = ["request", "request_uri", "uri", "document_uri", "args", "query_string", "request_body"];
+
     /// <summary>The Secret that holds each connection string, under the connection's name.</summary>
     private const string ConnectionsSecret = "dompetkilat-connections";
 
@@ -186,6 +189,33 @@ public sealed class KubernetesManifestTests(RenderedDeployment rendered) : IClas
             Assert.Equal([443], rule["ports"]!.AsArray().Select(p => (int)p!["port"]!));
             var closed = rule["to"]!.AsArray().SelectMany(t => t!["ipBlock"]!["except"]!.AsArray()).Select(c => (string)c!).ToHashSet();
             Assert.Superset(new HashSet<string> { "10.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7", "64:ff9b::/96", "2002::/16", "2001::/32" }, closed);
+        }
+    }
+
+    /// <summary>
+    /// The ingress controller's access log: its default format writes the request line and the
+    /// referer, and a profile read's path is its NIK. Nothing the caller wrote may be logged.
+    /// </summary>
+    [Fact]
+    public void The_ingress_access_log_holds_no_path_query_or_referer()
+    {
+        Assert.Equal(0, rendered.ExitCode);
+        var config = Assert.Single(rendered.IngressController, o => (string?)o["kind"] == "ConfigMap");
+        Assert.Equal("ingress-nginx", (string?)config["metadata"]!["namespace"]);
+        var format = (string?)config["data"]!["log-format-upstream"];
+        Assert.False(string.IsNullOrWhiteSpace(format), "no log-format-upstream: the controller would log its default format, request line included");
+        // $name or ${name}; a name ends at the first character that is not a letter, digit or underscore.
+        var variables = format.Split('$').Skip(1)
+            .Select(v => new string([.. v.TrimStart('{').TakeWhile(c => char.IsAsciiLetterOrDigit(c) || c == '_')]))
+            .ToList();
+        Assert.Contains("status", variables);
+        Assert.Contains("req_id", variables);
+        Assert.DoesNotContain(variables, v => CallerTextVariables.Contains(v)
+            || v.StartsWith("arg_", StringComparison.Ordinal) || v.StartsWith("cookie_", StringComparison.Ordinal) || v.StartsWith("http_", StringComparison.Ordinal));
+        foreach (var (overlay, objects) in rendered.Overlays)
+        {
+            var ingress = Assert.Single(objects, o => (string?)o["kind"] == "Ingress");
+            Assert.True((string?)ingress["spec"]!["ingressClassName"] == "nginx", $"{overlay}: the Ingress is not served by the controller this format is for");
         }
     }
 

@@ -5,7 +5,8 @@ namespace DompetKilat.Tests.Deploy;
 
 /// <summary>
 /// deploy/render.sh run once for the deployment tests, offline: the AppHost's manifest in publish
-/// mode and every Kubernetes overlay rendered and validated against pinned schemas.
+/// mode, every Kubernetes overlay and the ingress controller's settings rendered and validated
+/// against pinned schemas.
 /// </summary>
 public sealed class RenderedDeployment : IAsyncLifetime
 {
@@ -22,6 +23,9 @@ public sealed class RenderedDeployment : IAsyncLifetime
 
     /// <summary>Each overlay's rendered objects, by overlay name.</summary>
     public Dictionary<string, List<JsonObject>> Overlays { get; } = [];
+
+    /// <summary>The objects applied to the ingress controller's namespace (deploy/k8s/ingress-nginx).</summary>
+    public List<JsonObject> IngressController { get; private set; } = [];
 
     public static string RepositoryRoot
     {
@@ -62,10 +66,14 @@ public sealed class RenderedDeployment : IAsyncLifetime
         foreach (var overlay in Directory.GetDirectories(Path.Combine(RepositoryRoot, "deploy", "k8s", "overlays")))
         {
             var name = Path.GetFileName(overlay);
-            var objects = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(output, $"{name}.json")))!.AsArray();
-            Overlays[name] = [.. objects.Select(o => o!.AsObject())];
+            Overlays[name] = await ReadRenderedAsync(name);
         }
+
+        IngressController = await ReadRenderedAsync("ingress-nginx");
     }
+
+    private async Task<List<JsonObject>> ReadRenderedAsync(string name) =>
+        [.. JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(output, $"{name}.json")))!.AsArray().Select(o => o!.AsObject())];
 
     public Task DisposeAsync()
     {

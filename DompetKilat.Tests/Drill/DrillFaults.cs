@@ -44,16 +44,7 @@ public sealed class DrillFaults(DompetKilatApp system, Action<string> log)
     /// <summary>A fast shutdown (SIGINT: clients disconnected, no waiting for them), some downtime, then a start.</summary>
     public async Task RestartPostgresAsync(TimeSpan down)
     {
-        // The server's own record of its postmaster, whichever user-switching launcher started it.
-        var postmaster = File.ReadLines(Path.Combine(system.DataDirectory, "postgres", "postmaster.pid")).First();
-        using (var signal = Process.Start("kill", ["-INT", postmaster]))
-        {
-            await signal.WaitForExitAsync();
-        }
-
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await system.App.ResourceNotifications.WaitForResourceAsync("postgres",
-            e => e.Snapshot.State?.Text is "Exited" or "Finished" or "FailedToStart", cancel.Token);
+        await system.StopPostgresAsync();
         Record("PostgreSQL stopped (fast shutdown)");
         await Task.Delay(down);
         await system.StartAsync("postgres");

@@ -6,6 +6,9 @@ namespace DompetKilat.Tests.Infrastructure;
 /// <summary>One exported span: the service that exported it, its trace (hex), name and attributes.</summary>
 public sealed record ExportedSpan(string Service, string TraceId, string Name, IReadOnlyDictionary<string, object> Attributes);
 
+/// <summary>One exported log record: the service that exported it, its trace (hex, empty outside one), body and attributes, scopes' values included.</summary>
+public sealed record ExportedLog(string Service, string TraceId, string Body, IReadOnlyDictionary<string, object> Attributes);
+
 /// <summary>
 /// One exported data point: a counter's value or a histogram's count (<see cref="Value"/>) and sum,
 /// with the start of the series (a process's cumulative totals start when it does).
@@ -13,8 +16,8 @@ public sealed record ExportedSpan(string Service, string TraceId, string Name, I
 public sealed record ExportedPoint(string Service, IReadOnlyDictionary<string, object> Attributes, ulong StartTime, ulong Time, double Value, double Sum);
 
 /// <summary>
-/// Reads the few OTLP messages the tests look into (opentelemetry/proto, collector trace and metrics
-/// services) straight off the protobuf wire format, field number by field number, rather than
+/// Reads the few OTLP messages the tests look into (opentelemetry/proto, collector trace, metrics
+/// and logs services) straight off the protobuf wire format, field number by field number, rather than
 /// pulling generated OTLP types into the test project for that.
 /// </summary>
 internal static class Otlp
@@ -34,6 +37,26 @@ internal static class Otlp
                     Convert.ToHexStringLower(fields.First(f => f.Number == 1).Bytes.Span),
                     Encoding.UTF8.GetString(fields.First(f => f.Number == 5).Bytes.Span),
                     Attributes(fields, 9));
+            }
+        }
+    }
+
+    public static IEnumerable<ExportedLog> ReadLogs(byte[] exportLogsServiceRequest)
+    {
+        // ExportLogsServiceRequest.resource_logs = 1; ResourceLogs.resource = 1, .scope_logs = 2; ScopeLogs.log_records = 2
+        foreach (var resourceLogs in Messages(exportLogsServiceRequest, 1))
+        {
+            var service = ServiceName(resourceLogs);
+            foreach (var fields in Messages(resourceLogs, 2).SelectMany(scope => Messages(scope, 2)).Select(Fields))
+            {
+                // LogRecord.body = 5 (an AnyValue: string_value = 1), .attributes = 6, .trace_id = 9
+                var body = fields.Where(f => f.Number == 5).SelectMany(f => Fields(f.Bytes)).FirstOrDefault(f => f.Number == 1);
+                var traceId = fields.FirstOrDefault(f => f.Number == 9);
+                yield return new ExportedLog(
+                    service,
+                    traceId is null ? "" : Convert.ToHexStringLower(traceId.Bytes.Span),
+                    body is null ? "" : Encoding.UTF8.GetString(body.Bytes.Span),
+                    Attributes(fields, 6));
             }
         }
     }

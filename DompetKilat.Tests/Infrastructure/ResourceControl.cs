@@ -98,6 +98,31 @@ public static class ResourceControl
         await system.App.WaitForInstancesAsync([resource], HasStopped, cancel.Token);
     }
 
+    /// <summary>
+    /// Stops PostgreSQL with a fast shutdown (SIGINT: clients disconnected, no waiting for them).
+    /// The stop command's SIGTERM asks for a smart shutdown, which waits for the services' pooled
+    /// connections to close. <paramref name="meanwhile"/> runs once the server has been told, before
+    /// it has exited: calls made then find it refusing connections while the services still admit
+    /// partner calls (they stop within seconds of losing the database).
+    /// </summary>
+    public static async Task StopPostgresAsync(this DompetKilatApp system, Func<Task>? meanwhile = null)
+    {
+        // The server's own record of its postmaster, whichever user-switching launcher started it.
+        var postmaster = File.ReadLines(Path.Combine(system.DataDirectory, "postgres", "postmaster.pid")).First();
+        using (var signal = Process.Start("kill", ["-INT", postmaster]))
+        {
+            await signal.WaitForExitAsync();
+        }
+
+        if (meanwhile is not null)
+        {
+            await meanwhile();
+        }
+
+        using var cancel = new CancellationTokenSource(Timeout);
+        await system.App.WaitForInstancesAsync(["postgres"], HasStopped, cancel.Token);
+    }
+
     /// <summary>Starts a resource, or one replica of it by its instance id, and waits until it is healthy.</summary>
     public static async Task StartAsync(this DompetKilatApp system, string resourceOrInstance)
     {

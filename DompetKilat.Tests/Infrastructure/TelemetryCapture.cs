@@ -10,8 +10,8 @@ namespace DompetKilat.Tests.Infrastructure;
 /// <summary>
 /// An OTLP/HTTP receiver the services export their logs, traces and metrics to under test, kept
 /// as raw protobuf: personal data would appear in it as plain UTF-8, which is all a leak test needs.
-/// Tests that need the structure read spans and metric points out of it (<see cref="Spans"/>,
-/// <see cref="Points"/>).
+/// Tests that need the structure read spans, log records and metric points out of it
+/// (<see cref="Spans"/>, <see cref="Logs"/>, <see cref="Points"/>).
 /// </summary>
 public sealed class TelemetryCapture : IAsyncDisposable
 {
@@ -51,6 +51,10 @@ public sealed class TelemetryCapture : IAsyncDisposable
     /// <summary>Every span exported so far.</summary>
     public IReadOnlyList<ExportedSpan> Spans() =>
         [.. payloads.Where(p => p.Signal == "traces").SelectMany(p => Otlp.ReadSpans(p.Payload))];
+
+    /// <summary>Every log record exported so far.</summary>
+    public IReadOnlyList<ExportedLog> Logs() =>
+        [.. payloads.Where(p => p.Signal == "logs").SelectMany(p => Otlp.ReadLogs(p.Payload))];
 
     /// <summary>Every exported data point of the named metric (a counter's running total, or a histogram's count and sum).</summary>
     public IReadOnlyList<ExportedPoint> Points(string metric) =>
