@@ -117,7 +117,10 @@ internal sealed class ContractExceptionHandler(ILogger<ContractExceptionHandler>
         return ContractResults.Invalid(field, reason);
     }
 
-    /// <summary>The route template, never the path: a path carries NIKs and loan codes.</summary>
+    /// <summary>
+    /// The route template, never the path: a path carries NIKs and loan codes. The exception handler
+    /// runs with the endpoint cleared, so the route is the one the failed request had matched.
+    /// </summary>
     private static string RouteOf(HttpContext context) =>
-        (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
+        (context.Features.Get<IExceptionHandlerFeature>()?.Endpoint as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
 }
