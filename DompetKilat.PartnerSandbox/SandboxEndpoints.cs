@@ -50,10 +50,19 @@ public static class SandboxEndpoints
 
         using var json = JsonDocument.Parse(body.GetBuffer().AsMemory(0, (int)body.Length));
         var root = json.RootElement;
+        var type = root.GetProperty("type").GetString();
         var data = root.GetProperty("data");
-        logger.LogInformation("Received {EventType} {WebhookId} for loan {LoanCode}: {Status}, {NumberOfPay} payments, signature verified",
-            root.GetProperty("type").GetString(), id, data.GetProperty("loanCode").GetString(),
-            data.GetProperty("status").GetString(), data.GetProperty("numberOfPay").GetInt32());
+        if (data.TryGetProperty("loanCode", out var loanCode))
+        {
+            logger.LogInformation("Received {EventType} {WebhookId} for loan {LoanCode}: {Status}, {NumberOfPay} payments, signature verified",
+                type, id, loanCode.GetString(), data.GetProperty("status").GetString(), data.GetProperty("numberOfPay").GetInt32());
+        }
+        else
+        {
+            // Not about a loan (a borrower's erasure, a test event): its type says what it is.
+            logger.LogInformation("Received {EventType} {WebhookId}, signature verified", type, id);
+        }
+
         return TypedResults.NoContent();
     }
 }

@@ -48,6 +48,8 @@ internal static class ContractOpenApi
              "histories": [{"transactionTime": "2021-10-25T15:20:16.921Z", "paymentAmount": 250000}]}
             """,
         ["ApproveLoan"] = """{"loanCode": "LC1635132008", "contractNo": "CN/2022/01/0001", "contractDate": "11/01/2022"}""",
+        ["ExportBorrowerPersonalData"] = """{"idNumber": "362638287638783"}""",
+        ["EraseBorrower"] = """{"idNumber": "362638287638783"}""",
         ["RejectLoan"] = """{"reason": "income could not be verified"}""",
         ["RegisterPartner"] = """
             {"partnerCode": "TOKOKU", "name": "PT Tokoku", "allowList": ["203.0.113.0/24"], "productCodes": ["95"],
@@ -65,7 +67,7 @@ internal static class ContractOpenApi
         ["Borrower"] = "Partners register borrowers and read their profiles.",
         ["Loan"] = "Partners apply for loans and follow them.",
         ["Callbacks"] = "The lender's system of record reports disbursements and repayments; transactionId makes each one idempotent.",
-        ["Back office"] = "The lender's operators onboard partners, approve and reject loans, retry callbacks the worker could not apply, and read who has seen a borrower's data.",
+        ["Back office"] = "The lender's operators onboard partners, approve and reject loans, retry callbacks the worker could not apply, read who has seen a borrower's data, and answer a person's requests to access or erase their personal data.",
     };
 
     public static void Describe(OpenApiOptions options)

@@ -61,15 +61,16 @@ public static class LoanEndpoints
             return refusal;
         }
 
+        // The row is locked as the application reads it (it updates the row anyway): an erasure
+        // under way is waited for, and then the erased borrower is no longer found by its NIK.
+        var idNumberIndex = services.BlindIndex.IdNumber(request.IdNumber!);
         var found = await services.Db.Borrowers
-            .HavingIdNumber(services.BlindIndex, request.IdNumber!)
-            .Where(b => b.PartnerId == partner.Id)
+            .FromSql($"SELECT * FROM borrowers WHERE id_number_index = {idNumberIndex} AND partner_id = {partner.Id} FOR NO KEY UPDATE")
             .Select(b => new { Borrower = b, HasDocuments = b.Documents != null })
             .SingleOrDefaultAsync(cancellationToken);
         if (found is not { Borrower: var borrower })
         {
-            services.Audit.About(borrowerId: await BorrowerProfileQuery.FindIdOfAnyPartnerAsync(
-                services.Db, services.BlindIndex.IdNumber(request.IdNumber!), cancellationToken));
+            services.Audit.About(borrowerId: await BorrowerProfileQuery.FindIdOfAnyPartnerAsync(services.Db, idNumberIndex, cancellationToken));
             return ContractResults.NotFound($"borrower with idNumber {request.IdNumber}, is not found");
         }
 

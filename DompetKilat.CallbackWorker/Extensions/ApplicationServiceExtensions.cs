@@ -1,5 +1,6 @@
 using DompetKilat.CallbackWorker.Callbacks;
 using DompetKilat.CallbackWorker.Notifications;
+using DompetKilat.CallbackWorker.PersonalData;
 using DompetKilat.Lending.Callbacks;
 using DompetKilat.Lending.Data;
 using DompetKilat.ServiceDefaults;
@@ -38,6 +39,9 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddHostedService<CallbackProcessor>();
 
         builder.AddPartnerNotifications();
+
+        builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section);
+        builder.Services.AddHostedService<BorrowerRetention>();
     }
 
     /// <summary>

@@ -16,6 +16,9 @@ public sealed class AuditEvent
     /// <summary>The actor of a refused call that named no partner (an unknown key, an unknown address).</summary>
     public const string UnknownCaller = "unknown";
 
+    /// <summary>The actor of what the retention rule does by itself (erasing borrowers no longer needed).</summary>
+    public const string Retention = "retention";
+
     public long Id { get; set; }
 
     public DateTime OccurredAt { get; set; }

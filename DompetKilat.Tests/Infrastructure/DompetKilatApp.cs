@@ -115,6 +115,8 @@ public class DompetKilatApp : IAsyncLifetime
                 // one line per entry, without the colour codes a dashboard would render.
                 context.EnvironmentVariables["Logging__Console__FormatterOptions__SingleLine"] = "true";
                 context.EnvironmentVariables["Logging__Console__FormatterOptions__ColorBehavior"] = "Disabled";
+                // The retention job looks every few seconds, so a test that backdates its borrowers sees them erased.
+                context.EnvironmentVariables["Retention__Interval"] = "00:00:02";
             }));
         }
 
