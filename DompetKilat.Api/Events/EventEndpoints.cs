@@ -213,7 +213,7 @@ public static class EventEndpoints
     /// </summary>
     private static Task<DateTime> SettledBeforeAsync(LendingDbContext db, CancellationToken cancellationToken) =>
         db.Database.SqlQuery<DateTime>($"""
-            SELECT least(clock_timestamp(), min(xact_start)) AS "Value" FROM pg_stat_activity WHERE backend_xid IS NOT NULL
+            SELECT least(clock_timestamp(), min(xact_start)) AS "Value" FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND datname = current_database()
             """).SingleAsync(cancellationToken);
 }
 
