@@ -66,7 +66,7 @@ foreach (var setting in ConfigurationExtensions.AsEnumerable(builder.Configurati
     }
 }
 
-builder.AddProject<Projects.DompetKilat_CallbackWorker>("callback-worker")
+var worker = builder.AddProject<Projects.DompetKilat_CallbackWorker>("callback-worker")
     .WithServiceDatabase(database, serviceLoginPassword)
     .WithReference(redis)
     .WaitFor(redis)
@@ -76,6 +76,15 @@ builder.AddProject<Projects.DompetKilat_CallbackWorker>("callback-worker")
     .WithHttpHealthCheck("/health")
     .WithReplicas(builder.Configuration.GetValue("Replicas:Worker", 1))
     .WithTraceSampling(builder.Configuration);
+
+// Settings under "Worker" become the worker's own, as "Api" settings become the Api's.
+foreach (var setting in ConfigurationExtensions.AsEnumerable(builder.Configuration.GetSection("Worker"), makePathsRelative: true))
+{
+    if (setting.Value is not null)
+    {
+        worker.WithEnvironment(setting.Key.Replace(":", "__", StringComparison.Ordinal), setting.Value);
+    }
+}
 
 if (asDeployed)
 {

@@ -29,6 +29,8 @@ public sealed class LendingDbContext(DbContextOptions<LendingDbContext> options)
 
     public DbSet<PartnerEvent> PartnerEvents => Set<PartnerEvent>();
 
+    public DbSet<PartnerEventDelivery> PartnerEventDeliveries => Set<PartnerEventDelivery>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(LendingDbContext).Assembly);

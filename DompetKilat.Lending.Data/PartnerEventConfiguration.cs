@@ -21,6 +21,7 @@ public sealed class PartnerEventConfiguration : IEntityTypeConfiguration<Partner
         builder.Property(e => e.LastError).HasMaxLength(256);
         builder.Property(e => e.TraceParent).HasMaxLength(64);
         builder.Property(e => e.State).HasConversion<short>();
+        builder.Property(e => e.RecordedAt).HasDefaultValueSql("clock_timestamp()").ValueGeneratedOnAdd();
 
         builder.HasIndex(e => e.EventId).IsUnique().HasDatabaseName(EventIdIndex);
         // The dispatcher's queue: each loan's pending events, oldest first. Nothing indexes the due
@@ -29,8 +30,24 @@ public sealed class PartnerEventConfiguration : IEntityTypeConfiguration<Partner
         builder.HasIndex(e => new { e.LoanId, e.Id }).HasDatabaseName("ix_partner_events_loan_pending").HasFilter("state = 0");
         // The admin list: a partner's events by state, newest first.
         builder.HasIndex(e => new { e.PartnerId, e.State, e.Id }).HasDatabaseName("ix_partner_events_partner_state");
+        // The partner's own list (API-CONTRACT §11): its events in the order they were written.
+        builder.HasIndex(e => new { e.PartnerId, e.RecordedAt, e.Id }).HasDatabaseName("ix_partner_events_partner_recorded");
+        // Retention removes the oldest first.
+        builder.HasIndex(e => e.OccurredAt).HasDatabaseName("ix_partner_events_occurred_at");
 
         builder.HasOne<Partner>().WithMany().HasForeignKey(e => e.PartnerId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Loan>().WithMany().HasForeignKey(e => e.LoanId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+public sealed class PartnerEventDeliveryConfiguration : IEntityTypeConfiguration<PartnerEventDelivery>
+{
+    public void Configure(EntityTypeBuilder<PartnerEventDelivery> builder)
+    {
+        builder.ToTable("partner_event_deliveries");
+        builder.Property(d => d.Error).HasMaxLength(256);
+        builder.HasIndex(d => new { d.PartnerEventId, d.Id }).HasDatabaseName("ix_partner_event_deliveries_event");
+        // Retention removes an event's attempts with it, in the same statement.
+        builder.HasOne<PartnerEvent>().WithMany().HasForeignKey(d => d.PartnerEventId).OnDelete(DeleteBehavior.Cascade);
     }
 }

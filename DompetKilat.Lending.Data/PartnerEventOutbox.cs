@@ -15,6 +15,9 @@ namespace DompetKilat.Lending.Data;
 /// </summary>
 public static class PartnerEventOutbox
 {
+    /// <summary>How long a claim holds an event: longer than any attempt can take (its timeout, plus connecting and recording).</summary>
+    public static readonly TimeSpan ClaimLease = TimeSpan.FromSeconds(30);
+
     /// <summary>
     /// Which partners can be sent events (a webhookUrl, and a secret to sign with); the others'
     /// events are recorded <see cref="PartnerEventState.Undeliverable"/>. Runs in the transaction
@@ -81,29 +84,45 @@ public static class PartnerEventOutbox
             RETURNING *
             """).AsNoTracking().ToListAsync(cancellationToken);
 
-    /// <summary>Records delivered attempts, as many as are given, in one statement.</summary>
+    /// <summary>
+    /// Records delivered attempts, as many as are given, in one statement: each in the event's
+    /// attempts, and as its delivery unless a redelivery restarted the count meanwhile.
+    /// </summary>
     public static Task RecordDeliveredAsync(LendingDbContext db, IReadOnlyCollection<DeliveredAttempt> delivered, CancellationToken cancellationToken)
     {
         long[] ids = [.. delivered.Select(d => d.EventId)];
         int[] attempts = [.. delivered.Select(d => d.Attempt)];
         int[] statuses = [.. delivered.Select(d => d.Status)];
+        DateTime[] startedAt = [.. delivered.Select(d => d.StartedAt)];
         DateTime[] deliveredAt = [.. delivered.Select(d => d.At)];
         return db.Database.ExecuteSqlAsync($"""
+            WITH d AS (
+                SELECT * FROM unnest({ids}, {attempts}, {statuses}, {startedAt}, {deliveredAt}) AS d(id, attempts, status, started_at, delivered_at)
+            ), recorded AS (
+                INSERT INTO partner_event_deliveries (partner_event_id, attempted_at, status, duration_ms)
+                SELECT d.id, d.started_at, d.status, least(greatest(extract(epoch FROM d.delivered_at - d.started_at) * 1000, 0), 2147483647)::integer
+                FROM d JOIN partner_events e ON e.id = d.id
+            )
             UPDATE partner_events p
             SET state = {(short)PartnerEventState.Delivered}, delivered_at = d.delivered_at, last_status = d.status, last_error = NULL
-            FROM unnest({ids}, {attempts}, {statuses}, {deliveredAt}) AS d(id, attempts, status, delivered_at)
+            FROM d
             WHERE p.id = d.id AND p.state = {(short)PartnerEventState.Pending} AND p.attempts = d.attempts
             """, cancellationToken);
     }
 
     /// <summary>
-    /// Records a claimed attempt the partner did not take: retried later on the schedule, or given up
-    /// on (<see cref="DeliverySchedule.AfterFailure"/>); returns which.
+    /// Records a claimed attempt the partner did not take, in the event's attempts, and as its state:
+    /// retried later on the schedule, or given up on (<see cref="DeliverySchedule.AfterFailure"/>); returns which.
     /// </summary>
-    public static async Task<FailedAttempt> RecordFailedAsync(LendingDbContext db, PartnerEvent claimed, AttemptFailure failure, DateTime now, double jitter,
-        CancellationToken cancellationToken)
+    public static async Task<FailedAttempt> RecordFailedAsync(LendingDbContext db, PartnerEvent claimed, AttemptFailure failure, DateTime startedAt,
+        DateTime now, double jitter, CancellationToken cancellationToken)
     {
         var outcome = DeliverySchedule.AfterFailure(claimed.Attempts, claimed.RetryUntil, failure, now, jitter);
+        var durationMs = (int)Math.Clamp((now - startedAt).TotalMilliseconds, 0, int.MaxValue);
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO partner_event_deliveries (partner_event_id, attempted_at, status, error, duration_ms)
+            SELECT id, {startedAt}, {failure.Status}, {failure.Error}, {durationMs} FROM partner_events WHERE id = {claimed.Id}
+            """, cancellationToken);
         var mine = db.PartnerEvents.Where(x => x.Id == claimed.Id && x.State == PartnerEventState.Pending && x.Attempts == claimed.Attempts);
         if (outcome.GivesUp)
         {
@@ -146,6 +165,63 @@ public static class PartnerEventOutbox
                 .SetProperty(x => x.NextAttemptAt, now)
                 .SetProperty(x => x.RetryUntil, now + LoanEvents.RetryWindow)
                 .SetProperty(x => x.DeliveredAt, (DateTime?)null), cancellationToken) == 1;
+
+    /// <summary>
+    /// A partner's own redelivery (API-CONTRACT §11), whatever became of the event: one that is not
+    /// pending starts again as an operator's redelivery does; a pending one waiting out its backoff is
+    /// due now on a fresh window. A pending event due within a claim's lease is left alone: it may be
+    /// in an attempt right now, and it goes within that time anyway. Null when the partner has no such event.
+    /// </summary>
+    public static async Task<PartnerEventState?> RedeliverForPartnerAsync(LendingDbContext db, int partnerId, string eventId, DateTime now,
+        CancellationToken cancellationToken)
+    {
+        var theirs = db.PartnerEvents.Where(e => e.EventId == eventId && e.PartnerId == partnerId);
+        var state = await theirs.Select(e => (PartnerEventState?)e.State).SingleOrDefaultAsync(cancellationToken);
+        if (state is null)
+        {
+            return null;
+        }
+
+        await theirs
+            .Where(e => e.State != PartnerEventState.Pending || e.NextAttemptAt > now + ClaimLease)
+            .ExecuteUpdateAsync(e => e
+                .SetProperty(x => x.State, PartnerEventState.Pending)
+                .SetProperty(x => x.Attempts, 0)
+                .SetProperty(x => x.NextAttemptAt, now)
+                .SetProperty(x => x.RetryUntil, now + LoanEvents.RetryWindow)
+                .SetProperty(x => x.DeliveredAt, (DateTime?)null), cancellationToken);
+        return PartnerEventState.Pending;
+    }
+
+    /// <summary>
+    /// A <c>webhook.test</c> event for the partner, enqueued and committed like any other (pending, or
+    /// undeliverable when the partner has no webhook), in a transaction the caller opened.
+    /// </summary>
+    public static async Task<PartnerEvent> EnqueueTestAsync(LendingDbContext db, int partnerId, string partnerCode, DateTime now, string? traceParent,
+        CancellationToken cancellationToken)
+    {
+        var reachable = await ReachablePartnersAsync(db, [partnerId], cancellationToken);
+        var test = WebhookTests.For(partnerId, partnerCode, reachable.Contains(partnerId), now, traceParent);
+        db.PartnerEvents.Add(test);
+        await db.SaveChangesAsync(cancellationToken);
+        return test;
+    }
+
+    /// <summary>
+    /// Removes up to <paramref name="batch"/> events that occurred before <paramref name="cutoff"/>
+    /// (their deliveries go with them), oldest first, and returns how many. Rows another replica is
+    /// removing are skipped, so replicas sweeping at once share the work instead of repeating it.
+    /// A pending event stays until its retries end: it may be in an attempt right now.
+    /// </summary>
+    public static Task<int> RemoveExpiredAsync(LendingDbContext db, DateTime cutoff, int batch, CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlAsync($"""
+            DELETE FROM partner_events WHERE id IN (
+                SELECT id FROM partner_events
+                WHERE occurred_at < {cutoff} AND state <> {(short)PartnerEventState.Pending}
+                ORDER BY occurred_at
+                LIMIT {batch}
+                FOR UPDATE SKIP LOCKED)
+            """, cancellationToken);
 
     /// <summary>The events the loans and borrowers being saved raised, as outbox rows of the same save (<see cref="RaisedEventsInterceptor"/>).</summary>
     internal static async Task EnqueueRaisedAsync(LendingDbContext db, CancellationToken cancellationToken)
@@ -209,8 +285,8 @@ public static class PartnerEventOutbox
 /// <summary>How many attempts a dispatcher may start now: none for full partners, the rest within each partner's slots.</summary>
 public sealed record ClaimBudget(int[] FullPartners, int[] BusyPartners, int[] BusyCounts, int PerPartner, int Limit);
 
-/// <summary>An attempt the partner answered 2xx, to record as delivered.</summary>
-public sealed record DeliveredAttempt(long EventId, int Attempt, int Status, DateTime At);
+/// <summary>An attempt the partner answered 2xx, to record as delivered: it started at <see cref="StartedAt"/> and was answered <see cref="At"/>.</summary>
+public sealed record DeliveredAttempt(long EventId, int Attempt, int Status, DateTime StartedAt, DateTime At);
 
 /// <summary>
 /// The one path from a raised notification to the outbox: when a context saves loans or borrowers

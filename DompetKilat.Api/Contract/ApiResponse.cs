@@ -31,6 +31,9 @@ public static class ContractStatus
     public const string NotAllowed = "05";
     public const string BodyTooLarge = "06";
     public const string TooManyRequests = "07";
+
+    /// <summary>A page asked to start after an event retention already removed (API-CONTRACT §11); HTTP 410.</summary>
+    public const string PastRetention = "08";
     public const string Unavailable = "99";
 }
 

@@ -23,6 +23,7 @@ internal static class ContractOpenApi
         ("403", "05: the partner is disabled, or calls from an address outside its allowList; a callback sender outside the lender's allow-list."),
         ("404", "001: record not found."),
         ("409", "02: NIK, phone number, email or loanCode already registered; 03: transactionId reused with a different body; 04: the loan's status forbids this step."),
+        ("410", "08: the page asked to start after an event retention already removed (events are kept 30 days by default); start again without after."),
         ("413", "06: body larger than the route allows (64 KiB registration, 8 MiB loan application, 256 KiB callbacks, 16 KiB admin)."),
         ("429", "07: too many requests from this caller; Retry-After says when to come back."),
         ("500", "99: internal fault; safe to retry."),
@@ -62,11 +63,34 @@ internal static class ContractOpenApi
         ["RotatePartnerKeys"] = """{"webhookSecret": true, "revokePrevious": false}""",
     };
 
+    /// <summary>Answers whose shape the types alone leave abstract (an event's data), by operation.</summary>
+    private static readonly Dictionary<string, string> ResponseExamples = new()
+    {
+        ["ListEvents"] = """
+            {"status": "00", "message": "success", "data": {"hasMore": true, "events": [
+             {"id": "evt_0193a8f2c4e07b3e9d2f5a6b7c8d9e0f", "type": "loan.approved", "occurredAt": "2026-11-25T03:04:05.123Z",
+              "data": {"id": 141, "borrowerId": 5301, "loanCode": "LC1635132008", "status": "APPROVED", "state": 2}}]}}
+            """,
+        ["GetEvent"] = """
+            {"status": "00", "message": "success", "data": {"id": "evt_0193a8f2c4e07b3e9d2f5a6b7c8d9e0f", "type": "loan.approved",
+             "occurredAt": "2026-11-25T03:04:05.123Z", "data": {"id": 141, "loanCode": "LC1635132008", "status": "APPROVED"},
+             "state": "delivered", "deliveries": [
+              {"attemptedAt": "2026-11-25T03:04:05.301Z", "status": null, "error": "ConnectionError", "durationMs": 12},
+              {"attemptedAt": "2026-11-25T03:04:10.412Z", "status": 200, "error": null, "durationMs": 87}]}}
+            """,
+        ["RedeliverPartnerEvent"] = """{"status": "00", "message": "success", "data": {"id": "evt_0193a8f2c4e07b3e9d2f5a6b7c8d9e0f", "state": "pending"}}""",
+        ["SendTestEvent"] = """
+            {"status": "00", "message": "success", "data": {"id": "evt_0193a8f3a1b27c4d8e9f0a1b2c3d4e5f", "type": "webhook.test",
+             "occurredAt": "2026-11-25T03:05:00.000Z", "data": {"partnerCode": "TOKOKU"}, "state": "pending", "deliveries": []}}
+            """,
+    };
+
     private static readonly Dictionary<string, string> TagDescriptions = new()
     {
         ["Borrower"] = "Partners register borrowers and read their profiles.",
         ["Loan"] = "Partners apply for loans and follow them.",
         ["Callbacks"] = "The lender's system of record reports disbursements and repayments; transactionId makes each one idempotent.",
+        ["Events"] = "Partners list and read their own events (the bodies their webhooks carry, with every delivery attempt), ask for one again, and send themselves a test event.",
         ["Back office"] = "The lender's operators onboard partners, approve and reject loans, retry callbacks the worker could not apply, read who has seen a borrower's data, and answer a person's requests to access or erase their personal data.",
     };
 
@@ -115,6 +139,12 @@ internal static class ContractOpenApi
                 && operation.RequestBody?.Content?.TryGetValue("application/json", out var body) == true)
             {
                 body.Example = JsonNode.Parse(example);
+            }
+
+            if (operation.OperationId is { } answered && ResponseExamples.TryGetValue(answered, out var answer)
+                && operation.Responses.TryGetValue("200", out var ok) && ok.Content?.TryGetValue("application/json", out var content) == true)
+            {
+                content.Example = JsonNode.Parse(answer);
             }
         });
     }

@@ -31,6 +31,9 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddScoped<AuditRecord>();
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<PartnerEventOptions>().BindConfiguration(PartnerEventOptions.Section)
+            .Validate(o => o.Retention > TimeSpan.Zero, "PartnerEvents:Retention must be positive")
+            .ValidateOnStart();
         builder.Services.AddPartnerContract();
 
         builder.AddCallerSecurity();

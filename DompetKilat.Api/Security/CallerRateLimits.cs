@@ -11,6 +11,9 @@ public sealed class CallerRateLimits
     public const string PartnerPolicy = "partners";
     public const string CallbackPolicy = "callbacks";
 
+    /// <summary>A partner's own redeliveries and test events: each one makes us call the partner, so they have a budget of their own.</summary>
+    public const string RedeliveryPolicy = "partner-redeliveries";
+
     /// <summary>
     /// The built-in partner <c>LOCAL</c>, and back-office and callback callers on loopback, are not
     /// limited; the default in Development only, where loopback is the developer's own tools,
@@ -21,6 +24,13 @@ public sealed class CallerRateLimits
     public Budget Partners { get; set; } = new() { TokenLimit = 200, TokensPerSecond = 100 };
 
     public Budget Callbacks { get; set; } = new() { TokenLimit = 4000, TokensPerSecond = 2000 };
+
+    /// <summary>
+    /// Per partner, for <c>POST /v1/events/{eventId}/redeliver</c> and <c>POST /v1/webhooks/test</c> instead of
+    /// <see cref="Partners"/>: enough to resend a handful of lost events at once, not to replay the whole history
+    /// through its webhook (the events API is for that).
+    /// </summary>
+    public Budget Redeliveries { get; set; } = new() { TokenLimit = 10, TokensPerSecond = 1 };
 
     public sealed class Budget
     {

@@ -73,6 +73,12 @@ internal static class SecurityExtensions
             options.AddPolicy(CallerRateLimits.PartnerPolicy, context => context.Features.Get<CallingPartner>() is { } partner
                 ? Budget(exempt && partner.Partner.IsLocal ? null : $"partner:{partner.Code}", limits.Value.Partners, redis, health, clock)
                 : Budget(ByAddress("back-office", context, exempt), limits.Value.Partners, redis, health, clock));
+            options.AddPolicy(CallerRateLimits.RedeliveryPolicy, context =>
+            {
+                var partner = context.Features.Get<CallingPartner>()
+                    ?? throw new InvalidOperationException("Redeliveries are partner routes, behind partner identification.");
+                return Budget(exempt && partner.Partner.IsLocal ? null : $"partner-redeliveries:{partner.Code}", limits.Value.Redeliveries, redis, health, clock);
+            });
             options.AddPolicy(CallerRateLimits.CallbackPolicy, context =>
                 Budget(ByAddress("callbacks", context, exempt), limits.Value.Callbacks, redis, health, clock));
             options.OnRejected = async (rejected, _) =>

@@ -57,5 +57,10 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddSingleton<PartnerEventNotifications>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PartnerEventNotifications>());
         builder.Services.AddHostedService<EventDispatcher>();
+
+        builder.Services.AddOptions<PartnerEventOptions>().BindConfiguration(PartnerEventOptions.Section)
+            .Validate(o => o.Retention > TimeSpan.Zero && o.RetentionSweep > TimeSpan.Zero, "PartnerEvents: Retention and RetentionSweep must be positive")
+            .ValidateOnStart();
+        builder.Services.AddHostedService<EventRetention>();
     }
 }

@@ -33,9 +33,6 @@ internal sealed class EventDispatcher(
     private const int PerPartner = 32;
     private const int InFlightLimit = 128;
 
-    /// <summary>Longer than any attempt can take (its timeout, plus connecting and recording).</summary>
-    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
-
     private static readonly TimeSpan Sweep = TimeSpan.FromSeconds(1);
     private static readonly ActivitySource ActivitySource = new(ServiceDefaults.Extensions.TelemetrySourceName);
 
@@ -99,7 +96,7 @@ internal sealed class EventDispatcher(
 
         await using var scope = scopeFactory.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LendingDbContext>();
-        var events = await PartnerEventOutbox.ClaimDueAsync(db, now, Lease,
+        var events = await PartnerEventOutbox.ClaimDueAsync(db, now, PartnerEventOutbox.ClaimLease,
             new ClaimBudget(fullPartners, busyPartners, busyCounts, PerPartner, limit), cancellationToken);
         if (events.Count == 0)
         {
@@ -133,6 +130,7 @@ internal sealed class EventDispatcher(
         {
             await Task.Yield();
             using var activity = StartAttemptActivity(claim);
+            var startedAt = clock.GetUtcNow().UtcDateTime;
             var outcome = await webhooks.SendAsync(claim.WebhookUrl, e.EventId, e.Body, claim.Secrets, cancellationToken);
             activity?.SetTag("http.response.status_code", outcome.Status);
             if (!outcome.Delivered)
@@ -140,7 +138,7 @@ internal sealed class EventDispatcher(
                 activity?.SetStatus(ActivityStatusCode.Error, outcome.Error ?? $"HTTP {outcome.Status}");
             }
 
-            await RecordAsync(claim, outcome, cancellationToken);
+            await RecordAsync(claim, outcome, startedAt, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -158,13 +156,13 @@ internal sealed class EventDispatcher(
         }
     }
 
-    private async Task RecordAsync(Claim claim, AttemptOutcome outcome, CancellationToken cancellationToken)
+    private async Task RecordAsync(Claim claim, AttemptOutcome outcome, DateTime startedAt, CancellationToken cancellationToken)
     {
         var e = claim.Event;
         var now = clock.GetUtcNow().UtcDateTime;
         if (outcome.Delivered)
         {
-            var delivery = new Delivery(e.Id, e.Attempts, outcome.Status!.Value, now, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            var delivery = new Delivery(e.Id, e.Attempts, outcome.Status!.Value, startedAt, now, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
             deliveries.Writer.TryWrite(delivery);
             await delivery.Recorded.Task;
             metrics.Delivered(e.Type, now - e.OccurredAt);
@@ -175,7 +173,7 @@ internal sealed class EventDispatcher(
         var error = outcome.Error is { Length: > 256 } tooLong ? tooLong[..256] : outcome.Error;
         await using var scope = scopeFactory.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LendingDbContext>();
-        var failed = await PartnerEventOutbox.RecordFailedAsync(db, e, new AttemptFailure(outcome.Status, error, outcome.Gone), now,
+        var failed = await PartnerEventOutbox.RecordFailedAsync(db, e, new AttemptFailure(outcome.Status, error, outcome.Gone), startedAt, now,
             Random.Shared.NextDouble(), cancellationToken);
         if (failed.GivesUp)
         {
@@ -211,7 +209,7 @@ internal sealed class EventDispatcher(
             {
                 await using var scope = scopeFactory.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<LendingDbContext>();
-                await PartnerEventOutbox.RecordDeliveredAsync(db, [.. batch.Select(d => new DeliveredAttempt(d.EventId, d.Attempt, d.Status, d.At))], stoppingToken);
+                await PartnerEventOutbox.RecordDeliveredAsync(db, [.. batch.Select(d => new DeliveredAttempt(d.EventId, d.Attempt, d.Status, d.StartedAt, d.At))], stoppingToken);
                 batch.ForEach(d => d.Recorded.TrySetResult());
             }
             catch (Exception ex)
@@ -238,5 +236,5 @@ internal sealed class EventDispatcher(
 
     private sealed record Claim(PartnerEvent Event, string PartnerCode, string WebhookUrl, IReadOnlyList<string> Secrets);
 
-    private sealed record Delivery(long EventId, int Attempt, int Status, DateTime At, TaskCompletionSource Recorded);
+    private sealed record Delivery(long EventId, int Attempt, int Status, DateTime StartedAt, DateTime At, TaskCompletionSource Recorded);
 }

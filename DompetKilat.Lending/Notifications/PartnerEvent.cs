@@ -60,6 +60,13 @@ public sealed class PartnerEvent
 
     public DateTime OccurredAt { get; private set; }
 
+    /// <summary>
+    /// When the row was written, by the database's clock (set by the database). Partners page by it:
+    /// unlike the id, it can be bounded by the start of the oldest transaction still writing, so a
+    /// page never passes an event that commits later.
+    /// </summary>
+    public DateTime RecordedAt { get; private set; }
+
     public DateTime? DeliveredAt { get; private set; }
 
     /// <summary>W3C traceparent of the request or callback that made the change, so each attempt joins its trace.</summary>

@@ -21,6 +21,7 @@ public class DompetKilatApp : IAsyncLifetime
 
     private readonly int apiReplicas;
     private readonly int workerReplicas;
+    private readonly string[] settings;
 
     public DompetKilatApp()
         : this(apiReplicas: 2, workerReplicas: 1)
@@ -28,10 +29,11 @@ public class DompetKilatApp : IAsyncLifetime
     }
 
     // xunit builds a fixture through its only public constructor.
-    protected DompetKilatApp(int apiReplicas, int workerReplicas)
+    protected DompetKilatApp(int apiReplicas, int workerReplicas, params string[] settings)
     {
         this.apiReplicas = apiReplicas;
         this.workerReplicas = workerReplicas;
+        this.settings = settings;
     }
 
     public static readonly string[] ServiceResources = ["postgres", "redis", "api", "callback-worker"];
@@ -101,6 +103,7 @@ public class DompetKilatApp : IAsyncLifetime
             $"Api:Security:CallbackSigningSecrets:1={CallbackSigningSecrets[1]}",
             $"Api:RateLimits:Partners:TokenLimit={PartnerBurst}",
             "Api:RateLimits:Partners:TokensPerSecond=2",
+            .. settings,
         ]);
         // No dashboard runs under test: the services export to this receiver instead, which the
         // personal-data tests search (and an exporter aimed at nothing would stall every shutdown).

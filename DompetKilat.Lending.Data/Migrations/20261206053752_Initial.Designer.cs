@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace DompetKilat.Lending.Data.Migrations
 {
     [DbContext(typeof(LendingDbContext))]
-    [Migration("20261206052336_Initial")]
+    [Migration("20261206053752_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -517,6 +517,12 @@ namespace DompetKilat.Lending.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("partner_id");
 
+                    b.Property<DateTime>("RecordedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at")
+                        .HasDefaultValueSql("clock_timestamp()");
+
                     b.Property<DateTime>("RetryUntil")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("retry_until");
@@ -543,14 +549,59 @@ namespace DompetKilat.Lending.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ux_partner_events_event_id");
 
+                    b.HasIndex("OccurredAt")
+                        .HasDatabaseName("ix_partner_events_occurred_at");
+
                     b.HasIndex("LoanId", "Id")
                         .HasDatabaseName("ix_partner_events_loan_pending")
                         .HasFilter("state = 0");
+
+                    b.HasIndex("PartnerId", "RecordedAt", "Id")
+                        .HasDatabaseName("ix_partner_events_partner_recorded");
 
                     b.HasIndex("PartnerId", "State", "Id")
                         .HasDatabaseName("ix_partner_events_partner_state");
 
                     b.ToTable("partner_events", (string)null);
+                });
+
+            modelBuilder.Entity("DompetKilat.Lending.Notifications.PartnerEventDelivery", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("AttemptedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("attempted_at");
+
+                    b.Property<int>("DurationMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("duration_ms");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("error");
+
+                    b.Property<long>("PartnerEventId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("partner_event_id");
+
+                    b.Property<int?>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_partner_event_deliveries");
+
+                    b.HasIndex("PartnerEventId", "Id")
+                        .HasDatabaseName("ix_partner_event_deliveries_event");
+
+                    b.ToTable("partner_event_deliveries", (string)null);
                 });
 
             modelBuilder.Entity("DompetKilat.Lending.Partners.Partner", b =>
@@ -1033,6 +1084,16 @@ namespace DompetKilat.Lending.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_partner_events_partners_partner_id");
+                });
+
+            modelBuilder.Entity("DompetKilat.Lending.Notifications.PartnerEventDelivery", b =>
+                {
+                    b.HasOne("DompetKilat.Lending.Notifications.PartnerEvent", null)
+                        .WithMany()
+                        .HasForeignKey("PartnerEventId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_partner_event_deliveries_partner_events_partner_event_id");
                 });
 
             modelBuilder.Entity("DompetKilat.Lending.Partners.PartnerKey", b =>

@@ -295,6 +295,7 @@ namespace DompetKilat.Lending.Data.Migrations
                     last_status = table.Column<int>(type: "integer", nullable: true),
                     last_error = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     occurred_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    recorded_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false, defaultValueSql: "clock_timestamp()"),
                     delivered_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     trace_parent = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true)
                 },
@@ -313,6 +314,29 @@ namespace DompetKilat.Lending.Data.Migrations
                         principalTable: "partners",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "partner_event_deliveries",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    partner_event_id = table.Column<long>(type: "bigint", nullable: false),
+                    attempted_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    status = table.Column<int>(type: "integer", nullable: true),
+                    error = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    duration_ms = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_partner_event_deliveries", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_partner_event_deliveries_partner_events_partner_event_id",
+                        column: x => x.partner_event_id,
+                        principalTable: "partner_events",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.InsertData(
@@ -406,10 +430,25 @@ namespace DompetKilat.Lending.Data.Migrations
                 filter: "loan_code <> ''");
 
             migrationBuilder.CreateIndex(
+                name: "ix_partner_event_deliveries_event",
+                table: "partner_event_deliveries",
+                columns: new[] { "partner_event_id", "id" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_partner_events_loan_pending",
                 table: "partner_events",
                 columns: new[] { "loan_id", "id" },
                 filter: "state = 0");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_partner_events_occurred_at",
+                table: "partner_events",
+                column: "occurred_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_partner_events_partner_recorded",
+                table: "partner_events",
+                columns: new[] { "partner_id", "recorded_at", "id" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_partner_events_partner_state",
@@ -515,10 +554,13 @@ namespace DompetKilat.Lending.Data.Migrations
                 name: "loan_references");
 
             migrationBuilder.DropTable(
-                name: "partner_events");
+                name: "partner_event_deliveries");
 
             migrationBuilder.DropTable(
                 name: "partner_keys");
+
+            migrationBuilder.DropTable(
+                name: "partner_events");
 
             migrationBuilder.DropTable(
                 name: "borrowers");
