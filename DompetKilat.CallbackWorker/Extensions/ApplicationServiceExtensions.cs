@@ -1,5 +1,6 @@
 using DompetKilat.CallbackWorker.Callbacks;
 using DompetKilat.CallbackWorker.Notifications;
+using DompetKilat.CallbackWorker.PersonalData;
 using DompetKilat.Lending.Callbacks;
 using DompetKilat.Lending.Data;
 using DompetKilat.ServiceDefaults;
@@ -38,6 +39,12 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddHostedService<CallbackProcessor>();
 
         builder.AddPartnerNotifications();
+
+        builder.Services.AddOptions<DataKeyRotationOptions>().BindConfiguration(DataKeyRotationOptions.Section)
+            .Validate(o => o.BatchSize > 0 && o.BatchPause >= TimeSpan.Zero && o.Interval > TimeSpan.Zero,
+                "DataKeyRotation needs a positive BatchSize and Interval and a BatchPause of zero or more")
+            .ValidateOnStart();
+        builder.Services.AddHostedService<DataKeyRotation>();
     }
 
     /// <summary>
