@@ -14,6 +14,7 @@ public static class DeveloperCommands
 {
     public const string RequeueParkedCallbacks = "requeue-parked-callbacks";
     public const string RedeliverFailedNotifications = "redeliver-failed-notifications";
+    public const string DataKeyRotation = "data-key-rotation";
 
     /// <summary>The admin route lists at most this many parked callbacks at once.</summary>
     private const int ParkedPageSize = 1000;
@@ -108,6 +109,33 @@ public static class DeveloperCommands
         {
             Description = "Send every failed partner notification again with its own webhook-id, as POST /v1/admin/events/{id}/redeliver would.",
             IconName = "Send",
+            UpdateState = EnabledWhileHealthy,
+        });
+    }
+
+    /// <summary>
+    /// A master key rotation's progress, as the Api's admin route counts it: how many data keys each
+    /// master key wraps, and how many the worker has yet to rewrap under the active one.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithDataKeyRotationCommand(
+        this IResourceBuilder<ProjectResource> api, IResourceBuilder<ParameterResource> adminApiKey)
+    {
+        var endpoint = api.GetEndpoint("http");
+        return api.WithCommand(DataKeyRotation, "Data key rotation", async context =>
+        {
+            using var client = await BackOfficeClientAsync(context, endpoint, adminApiKey);
+            var answer = await client.GetFromJsonAsync<JsonObject>("/v1/admin/data-keys", context.CancellationToken);
+            var data = answer?["data"] ?? throw new InvalidOperationException("GET /v1/admin/data-keys answered without data.");
+            var activeKey = data["activeKey"]!.GetValue<string>();
+            var awaiting = data["awaitingRewrap"]!.GetValue<long>();
+            var byMasterKey = string.Join(", ", data["byMasterKey"]!.AsObject().Select(k => $"{k.Key}: {k.Value}"));
+            return CommandResults.Success(awaiting == 0
+                ? $"Every data key is under master key '{activeKey}' ({byMasterKey}). A master key holding 0 can leave Encryption:Keys."
+                : $"{awaiting} data keys still to rewrap under master key '{activeKey}' ({byMasterKey}).");
+        }, new CommandOptions
+        {
+            Description = "How many borrowers' data keys each master key wraps, and how many await rewrapping under the active key, as GET /v1/admin/data-keys answers.",
+            IconName = "KeyMultiple",
             UpdateState = EnabledWhileHealthy,
         });
     }

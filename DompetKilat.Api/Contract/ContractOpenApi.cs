@@ -65,7 +65,7 @@ internal static class ContractOpenApi
         ["Borrower"] = "Partners register borrowers and read their profiles.",
         ["Loan"] = "Partners apply for loans and follow them.",
         ["Callbacks"] = "The lender's system of record reports disbursements and repayments; transactionId makes each one idempotent.",
-        ["Back office"] = "The lender's operators onboard partners, approve and reject loans, retry callbacks the worker could not apply, and read who has seen a borrower's data.",
+        ["Back office"] = "The lender's operators onboard partners, approve and reject loans, retry callbacks the worker could not apply, read who has seen a borrower's data, and follow a master key rotation.",
     };
 
     public static void Describe(OpenApiOptions options)
