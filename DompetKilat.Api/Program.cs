@@ -27,6 +27,6 @@ app.MapAdminCallbackEndpoints();
 app.MapAdminEventEndpoints();
 app.MapAdminPartnerEndpoints();
 app.MapAdminAuditEndpoints();
-app.MapAdminDataKeyEndpoints();
+app.MapAdminMasterKeyEndpoints();
 
 app.Run();

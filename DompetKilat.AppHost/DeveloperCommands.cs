@@ -14,7 +14,7 @@ public static class DeveloperCommands
 {
     public const string RequeueParkedCallbacks = "requeue-parked-callbacks";
     public const string RedeliverFailedNotifications = "redeliver-failed-notifications";
-    public const string DataKeyRotation = "data-key-rotation";
+    public const string MasterKeyRotation = "master-key-rotation";
 
     /// <summary>The admin route lists at most this many parked callbacks at once.</summary>
     private const int ParkedPageSize = 1000;
@@ -114,27 +114,28 @@ public static class DeveloperCommands
     }
 
     /// <summary>
-    /// A master key rotation's progress, as the Api's admin route counts it: how many data keys each
-    /// master key wraps, and how many the worker has yet to rewrap under the active one.
+    /// A master key rotation's progress, as the Api's admin route counts it: how many values (data
+    /// keys, partners' webhook secrets) each master key seals, and how many the worker has yet to move
+    /// under the active one.
     /// </summary>
-    public static IResourceBuilder<ProjectResource> WithDataKeyRotationCommand(
+    public static IResourceBuilder<ProjectResource> WithMasterKeyRotationCommand(
         this IResourceBuilder<ProjectResource> api, IResourceBuilder<ParameterResource> adminApiKey)
     {
         var endpoint = api.GetEndpoint("http");
-        return api.WithCommand(DataKeyRotation, "Data key rotation", async context =>
+        return api.WithCommand(MasterKeyRotation, "Master key rotation", async context =>
         {
             using var client = await BackOfficeClientAsync(context, endpoint, adminApiKey);
-            var answer = await client.GetFromJsonAsync<JsonObject>("/v1/admin/data-keys", context.CancellationToken);
-            var data = answer?["data"] ?? throw new InvalidOperationException("GET /v1/admin/data-keys answered without data.");
+            var answer = await client.GetFromJsonAsync<JsonObject>("/v1/admin/master-keys", context.CancellationToken);
+            var data = answer?["data"] ?? throw new InvalidOperationException("GET /v1/admin/master-keys answered without data.");
             var activeKey = data["activeKey"]!.GetValue<string>();
-            var awaiting = data["awaitingRewrap"]!.GetValue<long>();
+            var awaiting = data["awaitingRotation"]!.GetValue<long>();
             var byMasterKey = string.Join(", ", data["byMasterKey"]!.AsObject().Select(k => $"{k.Key}: {k.Value}"));
             return CommandResults.Success(awaiting == 0
-                ? $"Every data key is under master key '{activeKey}' ({byMasterKey}). A master key holding 0 can leave Encryption:Keys."
-                : $"{awaiting} data keys still to rewrap under master key '{activeKey}' ({byMasterKey}).");
+                ? $"Everything is sealed under master key '{activeKey}' ({byMasterKey}). A master key sealing 0 can leave Encryption:Keys."
+                : $"{awaiting} sealed values still to move under master key '{activeKey}' ({byMasterKey}).");
         }, new CommandOptions
         {
-            Description = "How many borrowers' data keys each master key wraps, and how many await rewrapping under the active key, as GET /v1/admin/data-keys answers.",
+            Description = "How many data keys and partner secrets each master key seals, and how many await the move under the active key, as GET /v1/admin/master-keys answers.",
             IconName = "KeyMultiple",
             UpdateState = EnabledWhileHealthy,
         });

@@ -1,6 +1,6 @@
 using DompetKilat.CallbackWorker.Callbacks;
+using DompetKilat.CallbackWorker.Encryption;
 using DompetKilat.CallbackWorker.Notifications;
-using DompetKilat.CallbackWorker.PersonalData;
 using DompetKilat.Lending.Callbacks;
 using DompetKilat.Lending.Data;
 using DompetKilat.ServiceDefaults;
@@ -40,11 +40,11 @@ internal static class ApplicationServiceExtensions
 
         builder.AddPartnerNotifications();
 
-        builder.Services.AddOptions<DataKeyRotationOptions>().BindConfiguration(DataKeyRotationOptions.Section)
+        builder.Services.AddOptions<MasterKeyRotationOptions>().BindConfiguration(MasterKeyRotationOptions.Section)
             .Validate(o => o.BatchSize > 0 && o.BatchPause >= TimeSpan.Zero && o.Interval > TimeSpan.Zero,
-                "DataKeyRotation needs a positive BatchSize and Interval and a BatchPause of zero or more")
+                "MasterKeyRotation needs a positive BatchSize and Interval and a BatchPause of zero or more")
             .ValidateOnStart();
-        builder.Services.AddHostedService<DataKeyRotation>();
+        builder.Services.AddHostedService<MasterKeyRotationJob>();
     }
 
     /// <summary>

@@ -1,16 +1,19 @@
+using System.Security.Cryptography;
+using DompetKilat.Lending.Data.PersonalData;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace DompetKilat.Lending.Data.PersonalData;
+namespace DompetKilat.Lending.Data;
 
 /// <summary>
-/// Rotating a master key: every wrapped data key that another master key wrapped is unwrapped with
-/// that key and wrapped again with the active one, a batch of rows per transaction. The personal
-/// data sealed under a data key is never read or rewritten, so a rotation costs two small columns
-/// per row whatever the rows hold.
+/// Rotating a master key: what another master key sealed is moved under the active one. That is
+/// every borrower's wrapped data key, unwrapped with its key and wrapped again, a batch of rows per
+/// transaction; the personal data sealed under a data key is never read or rewritten, so a rotation
+/// costs two small columns per row whatever the rows hold. And partners' webhook secrets, which a
+/// master key seals directly (<see cref="FieldProtector"/>): a few values, opened and sealed again.
 /// </summary>
-public static class DataKeyRewrap
+public static class MasterKeyRotation
 {
     /// <summary>Every table holding a wrapped copy of a borrower's data key.</summary>
     public static readonly IReadOnlyList<string> Tables = [BorrowerColumns.Table, BorrowerColumns.DocumentsTable];
@@ -39,7 +42,7 @@ public static class DataKeyRewrap
     /// or waiting on each other, and a replica killed mid-batch leaves its rows under their old
     /// key, where every replica still opens them. An erased borrower has no data key to rewrap.
     /// </summary>
-    public static async Task<RewrapBatch> RewrapNextAsync(
+    public static async Task<RewrapBatch> RewrapDataKeysAsync(
         LendingDbContext db, MasterKeys masterKeys, string table, long after, int size, CancellationToken cancellationToken)
     {
         var active = masterKeys.ActiveKeyId;
@@ -83,18 +86,72 @@ public static class DataKeyRewrap
     }
 
     /// <summary>
-    /// How many wrapped data keys each master key holds, over both tables: a master key can be
-    /// removed from configuration once it holds none. Every configured key is listed, if only with 0.
-    /// One pass over each table's rows, without their sealed values.
+    /// Seals again under the active master key every partner's webhook secret (and the one being
+    /// rotated out) that another key sealed, in one transaction; partners are few. Returns the
+    /// partners whose secrets could not be opened with any configured key, left as they are.
     /// </summary>
-    public static async Task<DataKeyCounts> CountAsync(LendingDbContext db, MasterKeys masterKeys, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<int>> ResealPartnerSecretsAsync(
+        LendingDbContext db, FieldProtector protector, MasterKeys masterKeys, CancellationToken cancellationToken)
+    {
+        var active = masterKeys.ActiveKeyId;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var partners = await db.Database.SqlQuery<PartnerSecrets>($"""
+            SELECT id, webhook_secret, previous_webhook_secret FROM partners
+            WHERE split_part(webhook_secret, ':', 3) <> {active} OR split_part(previous_webhook_secret, ':', 3) <> {active}
+            ORDER BY id
+            FOR UPDATE SKIP LOCKED
+            """).ToListAsync(cancellationToken);
+
+        var resealed = new List<PartnerSecrets>(partners.Count);
+        var unreadable = new List<int>();
+        foreach (var partner in partners)
+        {
+            try
+            {
+                resealed.Add(new PartnerSecrets(partner.Id, Reseal(partner.WebhookSecret), Reseal(partner.PreviousWebhookSecret)));
+            }
+            catch (CryptographicException)
+            {
+                unreadable.Add(partner.Id);
+            }
+        }
+
+        if (resealed.Count > 0)
+        {
+            int[] ids = [.. resealed.Select(p => p.Id)];
+            string?[] secrets = [.. resealed.Select(p => p.WebhookSecret)];
+            string?[] previous = [.. resealed.Select(p => p.PreviousWebhookSecret)];
+            await db.Database.ExecuteSqlAsync($"""
+                UPDATE partners AS p SET webhook_secret = r.webhook_secret, previous_webhook_secret = r.previous_webhook_secret
+                FROM unnest({ids}, {secrets}, {previous}) AS r(id, webhook_secret, previous_webhook_secret)
+                WHERE p.id = r.id
+                """, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return unreadable;
+
+        string? Reseal(string? stored) => stored is null ? null : protector.Protect(protector.Unprotect(stored));
+    }
+
+    /// <summary>
+    /// How many values each master key seals directly, over every table: borrowers' wrapped data keys
+    /// and partners' webhook secrets. A master key can leave the configuration once it seals none.
+    /// Every configured key is listed, if only with 0. One pass over each table's rows, without their
+    /// sealed personal values.
+    /// </summary>
+    public static async Task<MasterKeyCounts> CountAsync(LendingDbContext db, MasterKeys masterKeys, CancellationToken cancellationToken)
     {
         var counted = await db.Database.SqlQuery<MasterKeyCount>($"""
-            SELECT data_key_id AS key_id, count(*) AS count FROM (
-                SELECT data_key_id FROM borrowers WHERE data_key IS NOT NULL
+            SELECT key_id, count(*) AS count FROM (
+                SELECT data_key_id AS key_id FROM borrowers WHERE data_key IS NOT NULL
                 UNION ALL
-                SELECT data_key_id FROM borrower_documents) wrapped
-            GROUP BY data_key_id
+                SELECT data_key_id FROM borrower_documents
+                UNION ALL
+                SELECT split_part(secret, ':', 3) FROM partners
+                CROSS JOIN LATERAL (VALUES (webhook_secret), (previous_webhook_secret)) AS s(secret)
+                WHERE secret IS NOT NULL) sealed
+            GROUP BY key_id
             """).ToListAsync(cancellationToken);
         var byMasterKey = masterKeys.KeyIds.ToDictionary(id => id, _ => 0L, StringComparer.Ordinal);
         foreach (var count in counted)
@@ -102,11 +159,13 @@ public static class DataKeyRewrap
             byMasterKey[count.KeyId] = count.Count;
         }
 
-        return new DataKeyCounts(masterKeys.ActiveKeyId, byMasterKey,
+        return new MasterKeyCounts(masterKeys.ActiveKeyId, byMasterKey,
             byMasterKey.Where(k => k.Key != masterKeys.ActiveKeyId).Sum(k => k.Value));
     }
 
     private sealed record WrappedDataKey(long Id, byte[]? DataKey, string? DataKeyId);
+
+    private sealed record PartnerSecrets(int Id, string? WebhookSecret, string? PreviousWebhookSecret);
 
     private sealed record MasterKeyCount(string KeyId, long Count);
 }
@@ -117,5 +176,5 @@ public static class DataKeyRewrap
 /// </summary>
 public sealed record RewrapBatch(int Taken, int Rewrapped, long LastId, IReadOnlyList<long> Unreadable);
 
-/// <summary>The wrapped data keys under each master key, and how many are not yet under the active one.</summary>
-public sealed record DataKeyCounts(string ActiveKey, IReadOnlyDictionary<string, long> ByMasterKey, long AwaitingRewrap);
+/// <summary>The values each master key seals (wrapped data keys, partners' webhook secrets), and how many are not yet under the active one.</summary>
+public sealed record MasterKeyCounts(string ActiveKey, IReadOnlyDictionary<string, long> ByMasterKey, long AwaitingRotation);
