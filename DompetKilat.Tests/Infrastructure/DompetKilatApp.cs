@@ -115,6 +115,7 @@ public class DompetKilatApp : IAsyncLifetime
                 // one line per entry, without the colour codes a dashboard would render.
                 context.EnvironmentVariables["Logging__Console__FormatterOptions__SingleLine"] = "true";
                 context.EnvironmentVariables["Logging__Console__FormatterOptions__ColorBehavior"] = "Disabled";
+                AddEnvironment(service.Name, context.EnvironmentVariables);
             }));
         }
 
@@ -170,6 +171,14 @@ public class DompetKilatApp : IAsyncLifetime
             .AddSingleton<BlindIndex>()
             .AddSingleton<PersonalDataInterceptor>()
             .BuildServiceProvider();
+    }
+
+    /// <summary>
+    /// A subclass's own settings for a service, read each time the service (re)starts: a test can
+    /// change them and restart the service, as an operator rolls out new settings.
+    /// </summary>
+    protected virtual void AddEnvironment(string service, IDictionary<string, object> environment)
+    {
     }
 
     /// <summary>Waits until the services have written a console line holding <paramref name="text"/> after the first <paramref name="since"/> lines.</summary>
