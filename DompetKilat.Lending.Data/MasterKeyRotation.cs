@@ -26,7 +26,7 @@ public static class MasterKeyRotation
             WHERE data_key_id <> @active AND data_key IS NOT NULL AND id > @after
             ORDER BY id
             LIMIT @size
-            FOR UPDATE SKIP LOCKED
+            FOR NO KEY UPDATE SKIP LOCKED
             """,
             $"""
             UPDATE {table} AS t SET data_key = r.data_key, data_key_id = @active
@@ -41,6 +41,9 @@ public static class MasterKeyRotation
     /// <c>SKIP LOCKED</c>: replicas rotating at once share the rows instead of rewrapping one twice
     /// or waiting on each other, and a replica killed mid-batch leaves its rows under their old
     /// key, where every replica still opens them. An erased borrower has no data key to rewrap.
+    /// The lock is <c>NO KEY UPDATE</c> (the key is not changed): every profile read inserts an
+    /// audit entry whose foreign key share-locks the borrower's key, and a full row lock would skip
+    /// each borrower being read at that moment, to be caught only by another pass.
     /// </summary>
     public static async Task<RewrapBatch> RewrapDataKeysAsync(
         LendingDbContext db, MasterKeys masterKeys, string table, long after, int size, CancellationToken cancellationToken)
@@ -87,8 +90,11 @@ public static class MasterKeyRotation
 
     /// <summary>
     /// Seals again under the active master key every partner's webhook secret (and the one being
-    /// rotated out) that another key sealed, in one transaction; partners are few. Returns the
-    /// partners whose secrets could not be opened with any configured key, left as they are.
+    /// rotated out) that another key sealed, in one transaction; partners are few. It waits for a
+    /// partner's row rather than skip it: every partner call share-locks its partner for a moment, so
+    /// a busy partner would be skipped pass after pass. A replica that waited for another's reseal
+    /// finds the row no longer matching. Returns the partners whose secrets could not be opened with
+    /// any configured key, left as they are.
     /// </summary>
     public static async Task<IReadOnlyList<int>> ResealPartnerSecretsAsync(
         LendingDbContext db, FieldProtector protector, MasterKeys masterKeys, CancellationToken cancellationToken)
@@ -99,7 +105,7 @@ public static class MasterKeyRotation
             SELECT id, webhook_secret, previous_webhook_secret FROM partners
             WHERE split_part(webhook_secret, ':', 3) <> {active} OR split_part(previous_webhook_secret, ':', 3) <> {active}
             ORDER BY id
-            FOR UPDATE SKIP LOCKED
+            FOR NO KEY UPDATE
             """).ToListAsync(cancellationToken);
 
         var resealed = new List<PartnerSecrets>(partners.Count);
