@@ -30,5 +30,6 @@ app.MapAdminEventEndpoints();
 app.MapAdminPartnerEndpoints();
 app.MapAdminAuditEndpoints();
 app.MapAdminBorrowerEndpoints();
+app.MapAdminMasterKeyEndpoints();
 
 app.Run();

@@ -46,6 +46,7 @@ var api = builder.AddProject<Projects.DompetKilat_Api>("api")
     .WithApiReferenceLinks()
     .WithRequeueParkedCallbacksCommand(adminApiKey)
     .WithRedeliverFailedNotificationsCommand(adminApiKey)
+    .WithMasterKeyRotationCommand(adminApiKey)
     .WithReplicas(builder.Configuration.GetValue("Replicas:Api", 1))
     .WithTraceSampling(builder.Configuration);
 

@@ -14,6 +14,7 @@ public static class DeveloperCommands
 {
     public const string RequeueParkedCallbacks = "requeue-parked-callbacks";
     public const string RedeliverFailedNotifications = "redeliver-failed-notifications";
+    public const string MasterKeyRotation = "master-key-rotation";
 
     /// <summary>The admin route lists at most this many parked callbacks at once.</summary>
     private const int ParkedPageSize = 1000;
@@ -108,6 +109,34 @@ public static class DeveloperCommands
         {
             Description = "Send every failed partner notification again with its own webhook-id, as POST /v1/admin/events/{id}/redeliver would.",
             IconName = "Send",
+            UpdateState = EnabledWhileHealthy,
+        });
+    }
+
+    /// <summary>
+    /// A master key rotation's progress, as the Api's admin route counts it: how many values (data
+    /// keys, partners' webhook secrets) each master key seals, and how many the worker has yet to move
+    /// under the active one.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithMasterKeyRotationCommand(
+        this IResourceBuilder<ProjectResource> api, IResourceBuilder<ParameterResource> adminApiKey)
+    {
+        var endpoint = api.GetEndpoint("http");
+        return api.WithCommand(MasterKeyRotation, "Master key rotation", async context =>
+        {
+            using var client = await BackOfficeClientAsync(context, endpoint, adminApiKey);
+            var answer = await client.GetFromJsonAsync<JsonObject>("/v1/admin/master-keys", context.CancellationToken);
+            var data = answer?["data"] ?? throw new InvalidOperationException("GET /v1/admin/master-keys answered without data.");
+            var activeKey = data["activeKey"]!.GetValue<string>();
+            var awaiting = data["awaitingRotation"]!.GetValue<long>();
+            var byMasterKey = string.Join(", ", data["byMasterKey"]!.AsObject().Select(k => $"{k.Key}: {k.Value}"));
+            return CommandResults.Success(awaiting == 0
+                ? $"Everything is sealed under master key '{activeKey}' ({byMasterKey}). A master key sealing 0 can leave Encryption:Keys."
+                : $"{awaiting} sealed values still to move under master key '{activeKey}' ({byMasterKey}).");
+        }, new CommandOptions
+        {
+            Description = "How many data keys and partner secrets each master key seals, and how many await the move under the active key, as GET /v1/admin/master-keys answers.",
+            IconName = "KeyMultiple",
             UpdateState = EnabledWhileHealthy,
         });
     }

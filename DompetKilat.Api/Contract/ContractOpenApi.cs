@@ -91,7 +91,7 @@ internal static class ContractOpenApi
         ["Loan"] = "Partners apply for loans and follow them.",
         ["Callbacks"] = "The lender's system of record reports disbursements and repayments; transactionId makes each one idempotent.",
         ["Events"] = "Partners list and read their own events (the bodies their webhooks carry, with every delivery attempt), ask for one again, and send themselves a test event.",
-        ["Back office"] = "The lender's operators onboard partners, approve and reject loans, retry callbacks the worker could not apply, read who has seen a borrower's data, and answer a person's requests to access or erase their personal data.",
+        ["Back office"] = "The lender's operators onboard partners, approve and reject loans, retry callbacks the worker could not apply, read who has seen a borrower's data, answer a person's requests to access or erase their personal data, and follow a master key rotation.",
     };
 
     public static void Describe(OpenApiOptions options)

@@ -1,4 +1,5 @@
 using DompetKilat.CallbackWorker.Callbacks;
+using DompetKilat.CallbackWorker.Encryption;
 using DompetKilat.CallbackWorker.Notifications;
 using DompetKilat.CallbackWorker.PersonalData;
 using DompetKilat.Lending.Callbacks;
@@ -42,6 +43,12 @@ internal static class ApplicationServiceExtensions
 
         builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section);
         builder.Services.AddHostedService<BorrowerRetention>();
+
+        builder.Services.AddOptions<MasterKeyRotationOptions>().BindConfiguration(MasterKeyRotationOptions.Section)
+            .Validate(o => o.BatchSize > 0 && o.BatchPause >= TimeSpan.Zero && o.Interval > TimeSpan.Zero,
+                "MasterKeyRotation needs a positive BatchSize and Interval and a BatchPause of zero or more")
+            .ValidateOnStart();
+        builder.Services.AddHostedService<MasterKeyRotationJob>();
     }
 
     /// <summary>

@@ -18,7 +18,7 @@ namespace DompetKilat.CallbackWorker.PersonalData;
 /// </summary>
 public sealed class RetentionOptions
 {
-    public const string Section = "Retention";
+    public const string Section = "BorrowerRetention";
 
     public TimeSpan WithoutLoans { get; set; } = TimeSpan.FromDays(365);
 

@@ -69,6 +69,12 @@ public sealed class MasterKeys
         return new DataKey(material);
     }
 
+    /// <summary>
+    /// The data key that <paramref name="keyId"/> wrapped for <paramref name="row"/>, wrapped again
+    /// by the active key for the same row: the data key itself, and so every value sealed with it, stays.
+    /// </summary>
+    public byte[] Rewrap(byte[]? wrapped, string? keyId, RowAddress row) => Wrap(Unwrap(wrapped, keyId, row), ActiveKeyId, row);
+
     private byte[] KeyNamed(string keyId, RowAddress row) =>
         keys.TryGetValue(keyId, out var key) ? key : throw new PersonalDataUnreadableException(row.Table, "data_key", row.Id,
             new CryptographicException($"Master key '{keyId}' is not configured on this replica."));

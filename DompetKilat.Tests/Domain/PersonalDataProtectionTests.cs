@@ -91,6 +91,28 @@ public sealed class PersonalDataProtectionTests
     }
 
     [Fact]
+    public void Rotation_rewraps_the_same_data_key_under_the_active_master_key_and_leaves_sealed_values_as_they_are()
+    {
+        var before = MasterKeysOf("old", ("old", OldKey));
+        var during = MasterKeysOf("new", ("old", OldKey), ("new", NewKey));
+        var row = new RowAddress("borrower_documents", 7);
+        var field = new FieldAddress("borrower_documents", "foto_ktp", 7);
+        var dataKey = DataKey.New();
+        var stored = dataKey.SealText("Siti", field);
+        var wrapped = before.Wrap(dataKey, "old", row);
+
+        var rewrapped = during.Rewrap(wrapped, "old", row);
+
+        Assert.Equal("Siti", during.Unwrap(rewrapped, "new", row).OpenText(stored, field));
+        Assert.Equal("Siti", during.Unwrap(wrapped, "old", row).OpenText(stored, field));
+        Assert.Throws<PersonalDataUnreadableException>(() => during.Unwrap(rewrapped, "old", row));
+        Assert.Throws<PersonalDataUnreadableException>(() => during.Unwrap(rewrapped, "new", row with { Table = "borrowers" }));
+        // A replica that was never given the old key cannot rotate what it wrapped, and says which row.
+        var without = Assert.Throws<PersonalDataUnreadableException>(() => MasterKeysOf("new", ("new", NewKey)).Rewrap(wrapped, "old", row));
+        Assert.Equal(("borrower_documents", 7L), (without.Table, without.RowId));
+    }
+
+    [Fact]
     public void Blind_indexes_are_stable_keyed_and_apart_per_field()
     {
         var index = new BlindIndex(Options("old", IndexKey, ("old", OldKey)));

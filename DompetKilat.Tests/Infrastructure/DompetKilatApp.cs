@@ -119,7 +119,8 @@ public class DompetKilatApp : IAsyncLifetime
                 context.EnvironmentVariables["Logging__Console__FormatterOptions__SingleLine"] = "true";
                 context.EnvironmentVariables["Logging__Console__FormatterOptions__ColorBehavior"] = "Disabled";
                 // The retention job looks every few seconds, so a test that backdates its borrowers sees them erased.
-                context.EnvironmentVariables["Retention__Interval"] = "00:00:02";
+                context.EnvironmentVariables["BorrowerRetention__Interval"] = "00:00:02";
+                AddEnvironment(service.Name, context.EnvironmentVariables);
             }));
         }
 
@@ -175,6 +176,14 @@ public class DompetKilatApp : IAsyncLifetime
             .AddSingleton<BlindIndex>()
             .AddSingleton<PersonalDataInterceptor>()
             .BuildServiceProvider();
+    }
+
+    /// <summary>
+    /// A subclass's own settings for a service, read each time the service (re)starts: a test can
+    /// change them and restart the service, as an operator rolls out new settings.
+    /// </summary>
+    protected virtual void AddEnvironment(string service, IDictionary<string, object> environment)
+    {
     }
 
     /// <summary>Waits until the services have written a console line holding <paramref name="text"/> after the first <paramref name="since"/> lines.</summary>
