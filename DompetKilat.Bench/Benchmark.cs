@@ -46,7 +46,7 @@ public static class Benchmark
         var partnerKey = await seeder.RegisterPartnerAsync(cancellation);
         Console.WriteLine($"==> seeding {settings.Hot} borrowers for the partner and for the peer, and {settings.Loans} approved loans, through the Api");
         await seeder.SeedAsync(partnerKey, cancellation);
-        seeder.WritePhotos();
+        var photos = seeder.WritePhotos();
 
         if (settings.HasBaseline)
         {
@@ -64,6 +64,7 @@ public static class Benchmark
         await workloads.CallbacksAsync(cancellation);
         await limits.RunAsync(cancellation);
 
+        table.Notes.AddRange(PersonalDataCost.Measure(await File.ReadAllTextAsync(photos.Ktp, cancellation), await File.ReadAllTextAsync(photos.Selfie, cancellation)));
         memory.NoteRunPeaks();
         table.Notes.Add($"peak resident memory over the whole run: Api {memory.RunPeakApiMb} MB, worker {memory.RunPeakWorkerMb} MB");
         table.Notes.Add("svc MB: the Api's peak, or the peer's on PEER rows; x peer: the rate over the peer's registration rate (callbacks) or its own row's rate");
