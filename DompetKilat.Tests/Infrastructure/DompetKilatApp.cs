@@ -203,6 +203,14 @@ public class DompetKilatApp : IAsyncLifetime
     /// </summary>
     public FieldProtector Protector => protection.GetRequiredService<FieldProtector>();
 
+    /// <summary>The field encryption settings the AppHost gives its services, for a service process a test starts itself.</summary>
+    public IEnumerable<KeyValuePair<string, string>> EncryptionEnvironment() =>
+    [
+        new("Encryption__Keys__primary", FieldEncryptionKey),
+        new("Encryption__ActiveKey", "primary"),
+        new("Encryption__IndexKey", BlindIndexKey),
+    ];
+
     /// <summary>The blind indexes the services find borrowers by, for tests that look a borrower's row up by NIK.</summary>
     public BlindIndex BlindIndex => protection.GetRequiredService<BlindIndex>();
 

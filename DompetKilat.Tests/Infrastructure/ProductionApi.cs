@@ -44,8 +44,11 @@ public sealed class ProductionApi(DompetKilatApp system) : IAsyncLifetime
         start.Environment["ConnectionStrings__dompetkilat"] = await system.App.GetConnectionStringAsync("dompetkilat");
         start.Environment["ConnectionStrings__redis"] = await system.App.GetConnectionStringAsync("redis");
         start.Environment["Admin__ApiKey"] = system.AdminApiKey;
-        start.Environment["Encryption__Keys__primary"] = system.FieldEncryptionKey;
-        start.Environment["Encryption__ActiveKey"] = "primary";
+        foreach (var (name, value) in system.EncryptionEnvironment())
+        {
+            start.Environment[name] = value;
+        }
+
         return start;
     }
 

@@ -198,8 +198,11 @@ public static class ResourceControl
         start.Environment["ConnectionStrings__dompetkilat"] = await system.App.GetConnectionStringAsync("dompetkilat");
         start.Environment["ConnectionStrings__redis"] = await system.App.GetConnectionStringAsync("redis");
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
-        start.Environment["Encryption__Keys__primary"] = system.FieldEncryptionKey;
-        start.Environment["Encryption__ActiveKey"] = "primary";
+        foreach (var (name, value) in system.EncryptionEnvironment())
+        {
+            start.Environment[name] = value;
+        }
+
         start.Environment["DOTNET_ENVIRONMENT"] = "Development";
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
+using DompetKilat.Tests.Drill;
 using DompetKilat.Tests.Infrastructure;
 
 namespace DompetKilat.Tests.Security;
@@ -9,9 +10,11 @@ namespace DompetKilat.Tests.Security;
 /// Faults are when services log inside a request, and every log record carries the request's
 /// logging scopes: a profile read's path holds the NIK. What the services export while PostgreSQL
 /// is down, logs, spans and metrics alike, must name routes, never the person.
+/// Its system is the drill's, which restarts PostgreSQL anyway: in the shared system, the restart left
+/// every pooled connection of the services and the tests broken for whichever test came next.
 /// </summary>
-[Collection(DompetKilatAppCollection.Name)]
-public sealed class PersonalDataTelemetryTests(DompetKilatApp system)
+[Collection(DrillCollection.Name)]
+public sealed class PersonalDataTelemetryTests(ReplicatedApp system)
 {
     private const string ProfileRoute = "/v1/borrower/{idNumber}";
     private const string LoanRoute = "/v1/loan/register";
