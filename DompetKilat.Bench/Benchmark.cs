@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using DompetKilat.Lending.Data;
+using DompetKilat.Lending.Data.PersonalData;
 
 namespace DompetKilat.Bench;
 
@@ -42,7 +44,8 @@ public static class Benchmark
         var table = new ResultTable(settings);
         var recorder = new Recorder(cpu, memory, processes, table);
 
-        var seeder = new Seeder(settings, http, database);
+        var seeder = new Seeder(settings, http, database,
+            new BlindIndex(new FieldEncryptionOptions { IndexKey = processes.ApiSetting("Encryption__IndexKey") }));
         var partnerKey = await seeder.RegisterPartnerAsync(cancellation);
         Console.WriteLine($"==> seeding {settings.Hot} borrowers for the partner and for the peer, and {settings.Loans} approved loans, through the Api");
         await seeder.SeedAsync(partnerKey, cancellation);

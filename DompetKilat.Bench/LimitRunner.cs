@@ -50,8 +50,9 @@ public sealed class LimitRunner(
         await database.ExecuteAsync(
             $"""
             CREATE TABLE bench_documents (LIKE borrower_documents INCLUDING ALL);
-            INSERT INTO bench_documents (id, foto_ktp, foto_selfie)
-            SELECT g, convert_to(repeat(md5(g::text), {photoReps}), 'UTF8'), convert_to(repeat(md5(g::text), {photoReps}), 'UTF8')
+            INSERT INTO bench_documents (id, data_key, data_key_id, foto_ktp, foto_selfie)
+            SELECT g, convert_to(substr(repeat(md5(g::text), 2), 1, 60), 'UTF8'), 'primary',
+                   convert_to(repeat(md5(g::text), {photoReps}), 'UTF8'), convert_to(repeat(md5(g::text), {photoReps}), 'UTF8')
             FROM generate_series(1, {settings.Hot}) AS g;
             """, cancellation);
         var photos = await MeasureAsync("LIMIT pg two-photo update", "photos", "pg-photos.sql",

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using DompetKilat.Lending.Data.PersonalData;
 
 namespace DompetKilat.Bench;
 
@@ -11,7 +12,7 @@ namespace DompetKilat.Bench;
 /// benchmark partner, the hot set of borrowers (in the Api and in the peer), approved loans for the
 /// callbacks, and two photos for loan applications.
 /// </summary>
-public sealed partial class Seeder(BenchSettings settings, HttpClient http, Database database)
+public sealed partial class Seeder(BenchSettings settings, HttpClient http, Database database, BlindIndex blindIndex)
 {
     private const string AdminKey = "dev-admin-key-change-me";
 
@@ -78,9 +79,16 @@ public sealed partial class Seeder(BenchSettings settings, HttpClient http, Data
         await SendAllAsync(Enumerable.Range(1, settings.Loans)
             .Select(i => Post(settings.ApiUrl, "/v1/loan/register", LoanApplication(i), ("X-Partner-Key", partnerKey))), cancellation);
 
+        // NIKs are stored only as blind indexes: the hot set's, computed with the Api's own index key,
+        // let the approvals below and the pgbench scripts find borrower i.
+        await database.ExecuteAsync("CREATE TABLE bench_hot (i int PRIMARY KEY, id_number_index bytea NOT NULL)", cancellation);
+        await database.ExecuteAsync("INSERT INTO bench_hot SELECT * FROM unnest($1::int[], $2::bytea[])", cancellation,
+            hot.ToArray(), hot.Select(i => blindIndex.IdNumber(Nik(i))).ToArray());
+
         // Approve each seeded loan with a loanCode the callback script can compute: LCB + the borrower's index.
         var loans = await database.RowsAsync(
-            "SELECT l.id, substr(b.id_number, 5)::int FROM loans l JOIN borrowers b ON b.id = l.borrower_id", cancellation);
+            "SELECT l.id, h.i FROM loans l JOIN borrowers b ON b.id = l.borrower_id JOIN bench_hot h ON h.id_number_index = b.id_number_index",
+            cancellation);
         await SendAllAsync(loans.Select(loan =>
         {
             var (id, i) = (Convert.ToInt64(loan[0], CultureInfo.InvariantCulture), (int)loan[1]);
@@ -140,7 +148,7 @@ public sealed partial class Seeder(BenchSettings settings, HttpClient http, Data
         };
     }
 
-    // NIK 3000 + the 12-digit index, as read.lua and pg-read.sql expect.
+    // NIK 3000 + the 12-digit index, as read.lua expects.
     private static string Nik(int i) => $"3000{i:D12}";
 
     private static Func<HttpRequestMessage> Post(string url, string path, object body, params (string Name, string Value)[] headers) => () =>
