@@ -65,6 +65,7 @@ public static class Benchmark
         await limits.ProfileReadAsync(cancellation);
         await workloads.LoanApplicationsAsync(cancellation);
         await workloads.CallbacksAsync(cancellation);
+        await workloads.EventPagesAsync(cancellation);
         await limits.RunAsync(cancellation);
 
         table.Notes.AddRange(PersonalDataCost.Measure(await File.ReadAllTextAsync(photos.Ktp, cancellation), await File.ReadAllTextAsync(photos.Selfie, cancellation)));

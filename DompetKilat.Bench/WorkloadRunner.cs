@@ -119,6 +119,17 @@ public sealed class WorkloadRunner(
             Limit.Photos, PeerRate.None, recorder.CoresSince(mark));
     }
 
+    /// <summary>A partner reading its events back (API-CONTRACT §11): pages of 100, each audited as partner reads are.</summary>
+    public async Task EventPagesAsync(CancellationToken cancellation)
+    {
+        Console.WriteLine("    partner events API (pages of 100 events)");
+        await wrk.RunAsync(On(Side.Api, "events.lua", settings.Warmup, []), cancellation);
+        var mark = recorder.Start();
+        var result = await wrk.RunAsync(On(Side.Api, "events.lua", settings.Duration, []), cancellation);
+        recorder.ServiceRow("partner events page (100)", result.Rps, result.P50Ms, result.P99Ms, result.Errors, ("-", "-"),
+            Limit.None, PeerRate.None, recorder.CoresSince(mark));
+    }
+
     /// <summary>
     /// One callback run; it ends when the worker has applied what it accepted and the dispatcher
     /// delivered what that changed, so a row's CPU and peaks include both, and the next row starts
