@@ -60,8 +60,8 @@ public sealed class ErasureTests(DompetKilatApp system)
         var borrowerId = await BorrowerIdAsync(nik);
         var replicas = system.ApiReplicaClients();
 
-        var answers = await Task.WhenAll(replicas.Select(replica => replica.SendAsync(
-            HttpMethod.Post, "/v1/admin/borrowers/erasure", new JsonObject { ["idNumber"] = nik }.ToJsonString(), ("X-Api-Key", system.AdminApiKey))));
+        var answers = await Task.WhenAll(system.BackOfficeReplicaClients().Select(replica => replica.SendAsync(
+            HttpMethod.Post, "/v1/admin/borrowers/erasure", new JsonObject { ["idNumber"] = nik }.ToJsonString(), system.Bearer(Operators.Maker))));
 
         Assert.Equal(["00", "001"], answers.Select(a => a.Body.Status()).Order(StringComparer.Ordinal));
         await using var db = await system.CreateDbContextAsync();
