@@ -42,7 +42,7 @@ public static class AdminLoanEndpoints
         [AsParameters] AdminServices services,
         CancellationToken cancellationToken)
     {
-        request ??= new ApproveLoanRequest(null, null, null);
+        request ??= new ApproveLoanRequest();
         var loan = await services.Db.Loans.SingleOrDefaultAsync(l => l.Id == id, cancellationToken);
         if (loan is null)
         {

@@ -134,7 +134,7 @@ public static class AdminPartnerEndpoints
         }
 
         return await services.ProposeAsync(ChangeKind.RotatePartnerKeys, partnerCode,
-            request ?? new RotatePartnerKeysRequest(null, null), transaction, cancellationToken);
+            request ?? new RotatePartnerKeysRequest(), transaction, cancellationToken);
     }
 
     public static async Task<Results<Ok<ApiResponse<PartnerView>>, JsonHttpResult<ApiResponse<ErrorData>>>> DisablePartner(
@@ -238,8 +238,8 @@ public static class AdminPartnerEndpoints
                 var revoke = request.RevokePrevious ?? false;
                 var issued = partner.Rotate(request.WebhookSecret ?? false, revoke, now);
                 await db.SaveChangesAsync(cancellationToken);
-                return ContractResults.Success(new ApprovedChange(view, null, new IssuedPartnerKeys(partner.Code, issued.ApiKey, issued.WebhookSecret,
-                    revoke ? now : now + PartnerSecrets.RotationOverlap)));
+                return ContractResults.Success(new ApprovedChange(view, null, new IssuedPartnerKeys(partner.Code, issued.ApiKey,
+                    revoke ? now : now + PartnerSecrets.RotationOverlap) { WebhookSecret = issued.WebhookSecret }));
             }
 
             case ChangeKind.EnablePartner:
@@ -335,18 +335,22 @@ public sealed class PartnerServices(
 
     public TimeProvider Clock { get; } = clock;
 
+    public HttpContext Http { get; } = http;
+
+    public IOptions<BackOfficeOptions> Options { get; } = options;
+
     public DateTime Now => Clock.GetUtcNow().UtcDateTime;
 
-    public Operator Operator => http.User.AsOperator() ?? throw new InvalidOperationException("A back-office route ran without an operator.");
+    public Operator Operator => Http.User.AsOperator() ?? throw new InvalidOperationException("A back-office route ran without an operator.");
 
-    public IEnumerable<string> Roles => OperatorRoles.All.Where(http.User.IsInRole);
+    public IEnumerable<string> Roles => OperatorRoles.All.Where(Http.User.IsInRole);
 
     /// <summary>Records the change, awaiting a second operator of the same role, and answers 202 with its id.</summary>
     internal async Task<Results<Accepted<ApiResponse<ChangeView>>, JsonHttpResult<ApiResponse<ErrorData>>>> ProposeAsync<TRequest>(
         ChangeKind kind, string partnerCode, TRequest request, IDbContextTransaction transaction, CancellationToken cancellationToken)
     {
         var change = Change.Make(kind, OperatorRoles.PartnerManager, partnerCode, ChangeView.Serialize(request), Operator, Now,
-            options.Value.ChangeLifetime);
+            Options.Value.ChangeLifetime);
         Db.Changes.Add(change);
         Audit.SaveWith(Db, subject: partnerCode, changeId: change.Id);
         await Db.SaveChangesAsync(cancellationToken);
@@ -358,7 +362,7 @@ public sealed class PartnerServices(
     /// <summary>The request's own rules, checked again when a change made earlier is approved.</summary>
     internal async Task<JsonHttpResult<ApiResponse<ErrorData>>?> RefuseAsync<TRequest>(TRequest request, CancellationToken cancellationToken)
     {
-        var result = await http.RequestServices.GetRequiredService<IValidator<TRequest>>().ValidateAsync(request, cancellationToken);
+        var result = await Http.RequestServices.GetRequiredService<IValidator<TRequest>>().ValidateAsync(request, cancellationToken);
         return result.IsValid ? null : ContractResults.Invalid(result.ToDictionary().AsReadOnly());
     }
 }

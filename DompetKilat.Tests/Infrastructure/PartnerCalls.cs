@@ -10,16 +10,16 @@ namespace DompetKilat.Tests.Infrastructure;
 public sealed record TestPartner(string Code, string ApiKey, string WebhookSecret);
 
 /// <summary>A back-office operator under test: its token's subject, name and roles.</summary>
-public sealed record Operator(string Subject, string Name, params string[] Roles);
+public sealed record TestOperator(string Subject, string Name, params string[] Roles);
 
 /// <summary>The operators most tests act as: two, so one can approve what the other made.</summary>
 public static class Operators
 {
     public static readonly string[] EveryRole = ["partner-manager", "loan-officer", "operations", "auditor"];
 
-    public static readonly Operator Maker = new("test-maker", "Tess Maker", EveryRole);
+    public static readonly TestOperator Maker = new("test-maker", "Tess Maker", EveryRole);
 
-    public static readonly Operator Checker = new("test-checker", "Chandra Checker", EveryRole);
+    public static readonly TestOperator Checker = new("test-checker", "Chandra Checker", EveryRole);
 }
 
 /// <summary>Registering partners and calling as one of them, as a partner's own client would.</summary>
@@ -87,13 +87,13 @@ public static class PartnerCalls
 
     /// <summary>A back-office call as <paramref name="who"/>, answered as it is (a change stays pending).</summary>
     public static Task<(HttpStatusCode Status, JsonObject Body)> AsOperatorAsync(
-        this DompetKilatApp system, Operator who, HttpMethod method, string path, string? json = null) =>
+        this DompetKilatApp system, TestOperator who, HttpMethod method, string path, string? json = null) =>
         system.BackOffice.SendAsync(method, path, json, system.Bearer(who));
 
-    public static (string Name, string Value) Bearer(this DompetKilatApp system, Operator who) =>
+    public static (string Name, string Value) Bearer(this DompetKilatApp system, TestOperator who) =>
         ("Authorization", $"Bearer {system.TokenOf(who)}");
 
-    public static string TokenOf(this DompetKilatApp system, Operator who) =>
+    public static string TokenOf(this DompetKilatApp system, TestOperator who) =>
         OperatorTokens.Mint(system.BackOfficeSigningKey, who.Subject, who.Name, who.Roles, TimeSpan.FromHours(1));
 
     public static Task<(HttpStatusCode Status, JsonObject Body)> GetAsPartnerAsync(this HttpClient client, string path, string? partnerKey) =>
