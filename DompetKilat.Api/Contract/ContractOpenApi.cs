@@ -78,6 +78,8 @@ internal static class ContractOpenApi
     public static void Describe(OpenApiOptions options)
     {
         var backOffice = options.DocumentName == BackOfficeDocument;
+        // By default a route without a group would be in both documents; partners must not see the back office's, nor operators theirs.
+        options.ShouldInclude = description => (description.GroupName == BackOfficeDocument) == backOffice;
         options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = backOffice ? "DompetKilat Back Office API" : "DompetKilat Middleware API";

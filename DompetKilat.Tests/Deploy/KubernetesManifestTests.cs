@@ -146,7 +146,9 @@ public sealed class KubernetesManifestTests(RenderedDeployment rendered) : IClas
             var policies = objects.Where(o => (string?)o["kind"] == "NetworkPolicy").ToList();
             Assert.Contains(policies, p => p["spec"]!["podSelector"]!.AsObject().Count == 0
                 && p["spec"]!["ingress"] is null && p["spec"]!["policyTypes"]!.AsArray().Any(t => (string?)t == "Ingress"));
-            var toApi = policies.Where(p => (string?)p["spec"]!["podSelector"]!["matchLabels"]?["app.kubernetes.io/name"] == "api").ToList();
+            // The partners' port; the back office's has a policy of its own (The_back_office_has_its_own_Service_no_Ingress_and_admits_only_operators).
+            var toApi = policies.Where(p => (string?)p["spec"]!["podSelector"]!["matchLabels"]?["app.kubernetes.io/name"] == "api"
+                && p["spec"]!["ingress"]!.AsArray().Any(rule => rule!["ports"]!.AsArray().Any(port => port!["port"]?.ToString() == "8080"))).ToList();
             var apiSources = Assert.Single(Assert.Single(toApi)["spec"]!["ingress"]!.AsArray())!["from"]!.AsArray();
             Assert.Equal("ingress-nginx", (string?)Assert.Single(apiSources)!["namespaceSelector"]!["matchLabels"]!["kubernetes.io/metadata.name"]);
 

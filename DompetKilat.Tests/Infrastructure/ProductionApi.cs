@@ -54,6 +54,7 @@ public sealed class ProductionApi(DompetKilatApp system) : IAsyncLifetime
         start.Environment["BackOffice__Port"] = FreePort().ToString(CultureInfo.InvariantCulture);
         start.Environment["Encryption__Keys__primary"] = system.FieldEncryptionKey;
         start.Environment["Encryption__ActiveKey"] = "primary";
+        start.Environment["Encryption__IndexKey"] = system.BlindIndexKey;
         return start;
     }
 
