@@ -39,10 +39,10 @@ port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 ensure_apt_packages wrk:wrk pgbench:postgresql-client redis-benchmark:redis-tools
 ensure_npm_packages eng/bench/peer "the Node.js peer's npm packages"
 
-# The AppHost's ports are fixed by the launch profiles (Api 5100, worker 5101, dashboard 15000,
+# The AppHost's ports are fixed by the launch profiles and endpoints (Api 5100, back office 5110, worker 5101, dashboard 15000,
 # OTLP 19000), the peer's, the notification receiver's and the baseline Api's by the bench; a
 # ./run.sh or another bench already holding them would be measured instead of ours.
-for port in 5100 5101 15000 19000 5200 5201 5102; do
+for port in 5100 5101 5110 15000 19000 5200 5201 5102 5103; do
   if port_in_use "$port"; then die "port $port is in use (is ./run.sh or another bench running?); stop it first"; fi
 done
 

@@ -9,8 +9,9 @@ pid_file=.data/apphost.pid
 mkdir -p .data
 if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
   echo "DompetKilat is already running (AppHost pid $(cat "$pid_file")):"
-  echo "  Api:       $api_url"
-  echo "  Dashboard: http://localhost:15000"
+  echo "  Api:         $api_url"
+  echo "  Back office: $back_office_url (tokens: eng/operator-token.sh)"
+  echo "  Dashboard:   http://localhost:15000"
   exit 0
 fi
 
@@ -40,8 +41,9 @@ wait_for_system 180 "$log" || { rm -f "$pid_file"; exit 1; }
 login=$(grep -o 'http://localhost:15000/login?t=[0-9a-f]*' "$log" | tail -n 1 || true)
 cat <<MSG
 ==> DompetKilat is running
-  Api:       $api_url   (health: $api_url/health)
-  Dashboard: ${login:-http://localhost:15000}
+  Api:         $api_url   (health: $api_url/health)
+  Back office: $back_office_url   (tokens: ./eng/operator-token.sh --role ROLE --name NAME)
+  Dashboard:   ${login:-http://localhost:15000}
 Press Ctrl+C to stop.
 MSG
 

@@ -9,6 +9,7 @@ using DompetKilat.Api.Security;
 using DompetKilat.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
+BackOfficeListener.Listen(builder);
 
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
@@ -28,6 +29,7 @@ app.MapAdminLoanEndpoints();
 app.MapAdminCallbackEndpoints();
 app.MapAdminEventEndpoints();
 app.MapAdminPartnerEndpoints();
+app.MapAdminChangeEndpoints();
 app.MapAdminAuditEndpoints();
 app.MapAdminBorrowerEndpoints();
 app.MapAdminMasterKeyEndpoints();

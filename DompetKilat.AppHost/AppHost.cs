@@ -9,7 +9,6 @@ var asDeployed = new ConfigurationBuilder().AddEnvironmentVariables().AddCommand
     .GetValue<bool>("AppHost:AsDeployed");
 var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { Args = args, DisableDashboard = asDeployed });
 
-var adminApiKey = builder.AddParameter("admin-api-key", secret: true);
 var fieldEncryptionKey = builder.AddParameter("field-encryption-key", secret: true);
 var blindIndexKey = builder.AddParameter("blind-index-key", secret: true);
 var (database, redis) = builder.AddDataStores();
@@ -40,21 +39,30 @@ var api = builder.AddProject<Projects.DompetKilat_Api>("api")
     .WaitFor(redis)
     .WaitForCompletion(migrations)
     .WithoutFrameworkForwardedHeaders()
-    .WithEnvironment("Admin__ApiKey", adminApiKey)
     .WithFieldEncryption(fieldEncryptionKey, blindIndexKey)
     .WithHttpHealthCheck("/health")
+    // The back office's own listener: Aspire hands each replica its port in BackOffice__Port.
+    .WithHttpEndpoint(name: DeveloperCommands.BackOfficeEndpoint, port: 5110, env: "BackOffice__Port")
     .WithApiReferenceLinks()
-    .WithRequeueParkedCallbacksCommand(adminApiKey)
-    .WithRedeliverFailedNotificationsCommand(adminApiKey)
-    .WithMasterKeyRotationCommand(adminApiKey)
     .WithReplicas(builder.Configuration.GetValue("Replicas:Api", 1))
     .WithTraceSampling(builder.Configuration);
 
 // Development accepts unsigned callbacks and the Api refuses to start anywhere else without a
-// secret, so a published model must carry one.
+// secret, so a published model must carry one. Its operators sign in at the deployment's OpenID
+// Connect issuer; development mints its own tokens (eng/operator-token.sh, the dashboard's commands).
 if (builder.ExecutionContext.IsPublishMode)
 {
-    api.WithEnvironment("Security__CallbackSigningSecrets__0", builder.AddParameter("callback-signing-secret", secret: true));
+    api.WithEnvironment("Security__CallbackSigningSecrets__0", builder.AddParameter("callback-signing-secret", secret: true))
+        .WithEnvironment("BackOffice__Authority", builder.AddParameter("back-office-authority"))
+        .WithEnvironment("BackOffice__Audience", builder.AddParameter("back-office-audience"));
+}
+else
+{
+    var signingKey = builder.AddParameter(OperatorTokens.SigningKeyParameter, secret: true);
+    api.WithEnvironment("BackOffice__SigningKey", signingKey)
+        .WithRequeueParkedCallbacksCommand(signingKey)
+        .WithRedeliverFailedNotificationsCommand(signingKey)
+        .WithMasterKeyRotationCommand(signingKey);
 }
 
 // Settings under "Api" in the AppHost's configuration become the Api's own (Api__RateLimits__...),

@@ -16,24 +16,32 @@ public static class DeveloperCommands
     public const string RedeliverFailedNotifications = "redeliver-failed-notifications";
     public const string MasterKeyRotation = "master-key-rotation";
 
+    /// <summary>The Api's back-office listener, apart from the partners' <c>http</c>.</summary>
+    public const string BackOfficeEndpoint = "backoffice";
+
+    /// <summary>The role the dashboard's commands act in: requeueing and redelivering is operations' work.</summary>
+    private const string CommandRole = "operations";
+
     /// <summary>The admin route lists at most this many parked callbacks at once.</summary>
     private const int ParkedPageSize = 1000;
 
     public static IResourceBuilder<ProjectResource> WithApiReferenceLinks(this IResourceBuilder<ProjectResource> api) => api
         .WithUrlForEndpoint("http", _ => new() { Url = "/scalar", DisplayText = "API reference" })
-        .WithUrlForEndpoint("http", _ => new() { Url = "/openapi/v1.json", DisplayText = "OpenAPI document" });
+        .WithUrlForEndpoint("http", _ => new() { Url = "/openapi/v1.json", DisplayText = "OpenAPI document" })
+        .WithUrlForEndpoint(BackOfficeEndpoint, url => url.DisplayText = "Back office")
+        .WithUrlForEndpoint(BackOfficeEndpoint, _ => new() { Url = "/openapi/back-office.json", DisplayText = "Back-office OpenAPI document" });
 
     /// <summary>
     /// Requeues every callback the worker parked, through the Api's admin routes, so the
     /// dashboard does exactly what an operator's own request would, checks included.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithRequeueParkedCallbacksCommand(
-        this IResourceBuilder<ProjectResource> api, IResourceBuilder<ParameterResource> adminApiKey)
+        this IResourceBuilder<ProjectResource> api, IResourceBuilder<ParameterResource> signingKey)
     {
-        var endpoint = api.GetEndpoint("http");
+        var endpoint = api.GetEndpoint(BackOfficeEndpoint);
         return api.WithCommand(RequeueParkedCallbacks, "Requeue parked callbacks", async context =>
         {
-            using var client = await BackOfficeClientAsync(context, endpoint, adminApiKey);
+            using var client = await BackOfficeClientAsync(context, endpoint, signingKey);
 
             var parked = await client.GetFromJsonAsync<JsonObject>($"/v1/admin/callbacks/parked?limit={ParkedPageSize}", context.CancellationToken);
             var ids = parked?["data"]?["callbacks"]?.AsArray().Select(c => c!["id"]!.GetValue<long>()).ToList() ?? [];
@@ -72,12 +80,12 @@ public static class DeveloperCommands
     /// its own webhook-id, through the Api's admin routes, partner by partner.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithRedeliverFailedNotificationsCommand(
-        this IResourceBuilder<ProjectResource> api, IResourceBuilder<ParameterResource> adminApiKey)
+        this IResourceBuilder<ProjectResource> api, IResourceBuilder<ParameterResource> signingKey)
     {
-        var endpoint = api.GetEndpoint("http");
+        var endpoint = api.GetEndpoint(BackOfficeEndpoint);
         return api.WithCommand(RedeliverFailedNotifications, "Redeliver failed notifications", async context =>
         {
-            using var client = await BackOfficeClientAsync(context, endpoint, adminApiKey);
+            using var client = await BackOfficeClientAsync(context, endpoint, signingKey);
             var partners = await client.GetFromJsonAsync<JsonObject>("/v1/admin/partners", context.CancellationToken);
             var failed = new List<string>();
             foreach (var code in partners?["data"]?["partners"]?.AsArray().Select(p => p!["partnerCode"]!.GetValue<string>()) ?? [])
@@ -119,12 +127,12 @@ public static class DeveloperCommands
     /// under the active one.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithMasterKeyRotationCommand(
-        this IResourceBuilder<ProjectResource> api, IResourceBuilder<ParameterResource> adminApiKey)
+        this IResourceBuilder<ProjectResource> api, IResourceBuilder<ParameterResource> signingKey)
     {
-        var endpoint = api.GetEndpoint("http");
+        var endpoint = api.GetEndpoint(BackOfficeEndpoint);
         return api.WithCommand(MasterKeyRotation, "Master key rotation", async context =>
         {
-            using var client = await BackOfficeClientAsync(context, endpoint, adminApiKey);
+            using var client = await BackOfficeClientAsync(context, endpoint, signingKey);
             var answer = await client.GetFromJsonAsync<JsonObject>("/v1/admin/master-keys", context.CancellationToken);
             var data = answer?["data"] ?? throw new InvalidOperationException("GET /v1/admin/master-keys answered without data.");
             var activeKey = data["activeKey"]!.GetValue<string>();
@@ -145,11 +153,15 @@ public static class DeveloperCommands
         context.ResourceSnapshot.HealthStatus == HealthStatus.Healthy ? ResourceCommandState.Enabled : ResourceCommandState.Disabled;
 
     private static async Task<HttpClient> BackOfficeClientAsync(
-        ExecuteCommandContext context, EndpointReference endpoint, IResourceBuilder<ParameterResource> adminApiKey)
+        ExecuteCommandContext context, EndpointReference endpoint, IResourceBuilder<ParameterResource> signingKey)
     {
         var client = context.Services.GetRequiredService<IHttpClientFactory>().CreateClient();
         client.BaseAddress = new Uri(endpoint.Url);
-        client.DefaultRequestHeaders.Add("X-Api-Key", await adminApiKey.Resource.GetValueAsync(context.CancellationToken));
+        // The dashboard acts as an operator of its own, in the operations role only, for the length of one command.
+        var key = await signingKey.Resource.GetValueAsync(context.CancellationToken)
+            ?? throw new InvalidOperationException($"The parameter {OperatorTokens.SigningKeyParameter} has no value.");
+        client.DefaultRequestHeaders.Authorization = new("Bearer",
+            OperatorTokens.Mint(key, "aspire-dashboard", "Aspire dashboard", [CommandRole], TimeSpan.FromMinutes(5)));
         return client;
     }
 }

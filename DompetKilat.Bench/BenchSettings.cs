@@ -40,7 +40,9 @@ public sealed record BenchSettings
 
     // Without the development proxy the launch profiles' ports are Kestrel's own.
     public string ApiUrl { get; } = "http://localhost:5100";
+    public string BackOfficeUrl { get; } = "http://localhost:5110";
     public string BaselineUrl { get; } = "http://localhost:5102";
+    public int BaselineBackOfficePort { get; } = 5103;
     public string PeerUrl { get; } = "http://127.0.0.1:5200";
     public int PeerPort { get; } = 5200;
     // Stands in for the benchmark partner's webhook endpoint: answers every notification 204.

@@ -14,7 +14,7 @@ namespace DompetKilat.Bench;
 /// </summary>
 public sealed partial class Seeder(BenchSettings settings, HttpClient http, Database database, BlindIndex blindIndex)
 {
-    private const string AdminKey = "dev-admin-key-change-me";
+    private static readonly string[] EveryRole = ["partner-manager", "loan-officer", "operations", "auditor"];
 
     /// <summary>
     /// Partner routes are measured as a registered partner calls them: with its key, within a budget
@@ -23,24 +23,22 @@ public sealed partial class Seeder(BenchSettings settings, HttpClient http, Data
     /// </summary>
     public async Task<string> RegisterPartnerAsync(CancellationToken cancellation)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"{settings.ApiUrl}/v1/admin/partners")
+        // Four eyes: one operator proposes the partner, a second approves it and is shown its key.
+        var proposal = await SendAsync(HttpMethod.Post, "/v1/admin/partners", Maker(), new
         {
-            Content = JsonContent.Create(new
-            {
-                partnerCode = "BENCH",
-                name = "Benchmark partner",
-                allowList = new[] { "127.0.0.1", "::1" },
-                productCodes = new[] { "95" },
-                webhookUrl = $"http://127.0.0.1:{settings.ReceiverPort}/events",
-            }),
-        };
-        request.Headers.Add("X-Api-Key", AdminKey);
-        using var response = await http.SendAsync(request, cancellation);
-        var body = await response.Content.ReadAsStringAsync(cancellation);
-        if (!response.IsSuccessStatusCode)
+            partnerCode = "BENCH",
+            name = "Benchmark partner",
+            allowList = new[] { "127.0.0.1", "::1" },
+            productCodes = new[] { "95" },
+            webhookUrl = $"http://127.0.0.1:{settings.ReceiverPort}/events",
+        }, cancellation);
+        var changeId = ChangeId().Match(proposal);
+        if (!changeId.Success)
         {
-            throw new BenchException($"could not register the benchmark partner: {(int)response.StatusCode} {body}");
+            throw new BenchException($"the partner registration was not proposed: {proposal}");
         }
+
+        var body = await SendAsync(HttpMethod.Post, $"/v1/admin/changes/{changeId.Groups[1].Value}/approve", Checker(), null, cancellation);
         var key = ApiKey().Match(body);
         if (!key.Success || key.Groups[1].Value.Length == 0)
         {
@@ -86,6 +84,7 @@ public sealed partial class Seeder(BenchSettings settings, HttpClient http, Data
             hot.ToArray(), hot.Select(i => blindIndex.IdNumber(Nik(i))).ToArray());
 
         // Approve each seeded loan with a loanCode the callback script can compute: LCB + the borrower's index.
+        var maker = Maker();
         var loans = await database.RowsAsync(
             "SELECT l.id, h.i FROM loans l JOIN borrowers b ON b.id = l.borrower_id JOIN bench_hot h ON h.id_number_index = b.id_number_index",
             cancellation);
@@ -93,7 +92,7 @@ public sealed partial class Seeder(BenchSettings settings, HttpClient http, Data
         {
             var (id, i) = (Convert.ToInt64(loan[0], CultureInfo.InvariantCulture), (int)loan[1]);
             var approval = new { loanCode = $"LCB{i:D6}", contractNo = $"C-{i}", contractDate = "11/01/2022" };
-            return Post(settings.ApiUrl, $"/v1/admin/loan/{id}/approve", approval, ("X-Api-Key", AdminKey));
+            return Post(settings.BackOfficeUrl, $"/v1/admin/loan/{id}/approve", approval, ("Authorization", $"Bearer {maker}"));
         }), cancellation);
     }
 
@@ -151,6 +150,29 @@ public sealed partial class Seeder(BenchSettings settings, HttpClient http, Data
     // NIK 3000 + the 12-digit index, as read.lua expects.
     private static string Nik(int i) => $"3000{i:D12}";
 
+    /// <summary>A back-office call, failing the bench unless it is answered 2xx; returns the answer's body.</summary>
+    private async Task<string> SendAsync(HttpMethod method, string path, string token, object? body, CancellationToken cancellation)
+    {
+        using var request = new HttpRequestMessage(method, settings.BackOfficeUrl + path) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Authorization = new("Bearer", token);
+        using var response = await http.SendAsync(request, cancellation);
+        var answer = await response.Content.ReadAsStringAsync(cancellation);
+        return response.IsSuccessStatusCode ? answer : throw new BenchException($"{method} {path}: {(int)response.StatusCode} {answer}");
+    }
+
+    private static string Maker() => Token("bench-maker", "Bench maker");
+
+    private static string Checker() => Token("bench-checker", "Bench checker");
+
+    /// <summary>A development token, signed with the key the AppHost's development settings give the Api.</summary>
+    private static string Token(string subject, string name)
+    {
+        var settings = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(
+            Path.Combine(Environment.CurrentDirectory, "DompetKilat.AppHost", "appsettings.Development.json")))!;
+        var key = settings["Parameters"]![DompetKilat.AppHost.OperatorTokens.SigningKeyParameter]!.GetValue<string>();
+        return DompetKilat.AppHost.OperatorTokens.Mint(key, subject, name, EveryRole, TimeSpan.FromHours(2));
+    }
+
     private static Func<HttpRequestMessage> Post(string url, string path, object body, params (string Name, string Value)[] headers) => () =>
     {
         var request = new HttpRequestMessage(HttpMethod.Post, url + path) { Content = JsonContent.Create(body) };
@@ -181,4 +203,7 @@ public sealed partial class Seeder(BenchSettings settings, HttpClient http, Data
 
     [GeneratedRegex("\"apiKey\":\"([^\"]*)\"")]
     private static partial Regex ApiKey();
+
+    [GeneratedRegex("\"changeId\":\"([^\"]*)\"")]
+    private static partial Regex ChangeId();
 }

@@ -31,9 +31,10 @@ public sealed class Sidecars(BenchSettings settings) : IDisposable
     /// </summary>
     public Process StartBaseline(IEnumerable<KeyValuePair<string, string>> apiEnvironment)
     {
-        string[] ownSettings = ["ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "HTTP_PORTS", "OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES"];
+        string[] ownSettings = ["ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "HTTP_PORTS", "BackOffice__Port", "OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES"];
         var environment = apiEnvironment.Where(setting => !ownSettings.Contains(setting.Key)).ToDictionary();
         environment["ASPNETCORE_URLS"] = settings.BaselineUrl;
+        environment["BackOffice__Port"] = settings.BaselineBackOfficePort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         environment["OTEL_SERVICE_NAME"] = "api-baseline";
         var directory = Path.Combine(settings.BaselineDirectory!, "DompetKilat.Api", "bin", "Release", "net10.0");
         return Start(Path.Combine(directory, "DompetKilat.Api"), [], directory, "baseline.log", environment, inheritEnvironment: false);

@@ -1,5 +1,6 @@
 using System.Reflection;
 using DompetKilat.Lending.Audit;
+using DompetKilat.Lending.BackOffice;
 using DompetKilat.Lending.Borrowers;
 using DompetKilat.Lending.Callbacks;
 using DompetKilat.Lending.Loans;
@@ -30,6 +31,8 @@ public sealed class LendingDbContext(DbContextOptions<LendingDbContext> options)
     public DbSet<PartnerEvent> PartnerEvents => Set<PartnerEvent>();
 
     public DbSet<PartnerEventDelivery> PartnerEventDeliveries => Set<PartnerEventDelivery>();
+
+    public DbSet<Change> Changes => Set<Change>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -102,8 +102,9 @@ wait_for_apphost_exit() {
   echo "warning: processes of AppHost $pid still running after 60 s" >&2
 }
 
-# The Api's address under the AppHost's launch profiles (run, bench).
+# The Api's address under the AppHost's launch profiles (run, bench), and its back office's.
 api_url=http://localhost:5100
+back_office_url=http://localhost:5110
 
 # start_system CONFIGURATION LOG [NAME=VALUE ...]: starts the built AppHost with those settings,
 # from its project folder as 'dotnet run' would (so it reads its appsettings files), its output in

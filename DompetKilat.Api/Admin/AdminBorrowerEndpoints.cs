@@ -25,10 +25,12 @@ public static class AdminBorrowerEndpoints
 
         borrowers.MapPost("/access-request", ExportPersonalData)
             .WithName("ExportBorrowerPersonalData")
+            .AllowedTo(OperatorRoles.Auditor)
             .WithSummary("Everything held about the person with this NIK: each personal value, their loans, and every audit entry about them");
 
         borrowers.MapPost("/erasure", EraseBorrower)
             .WithName("EraseBorrower")
+            .AllowedTo(OperatorRoles.Operations)
             .WithSummary("Erase the personal data of the borrower with this NIK, keeping its loans' money history; refused (04) while a loan is open");
 
         return app;
@@ -53,7 +55,8 @@ public static class AdminBorrowerEndpoints
         var trail = await services.Db.AuditEvents.AsNoTracking()
             .Where(e => e.BorrowerId == owner.Id)
             .OrderBy(e => e.Id)
-            .Select(e => new AuditTrailEntry(e.Id, e.OccurredAt, e.Actor, e.Action, e.Outcome, e.BorrowerId, e.LoanId, e.Subject, e.TraceId))
+            .Select(e => new AuditTrailEntry(e.Id, e.OccurredAt, e.Actor, e.Action, e.Outcome, e.BorrowerId, e.LoanId, e.Subject, e.TraceId,
+                e.OperatorSubject, e.OperatorName, e.ChangeId, e.SourceAddress))
             .ToListAsync(cancellationToken);
         return ContractResults.Success(new PersonalDataExport(
             owner.Id, owner.PartnerCode, profile!.Borrower.CreatedAt, BorrowerProfile.From(profile),

@@ -16,10 +16,12 @@ public static class AdminCallbackEndpoints
 
         admin.MapGet("/parked", ListParkedCallbacks)
             .WithName("ListParkedCallbacks")
+            .ReadableBy(OperatorRoles.Operations)
             .WithSummary("Callbacks that failed every retry, oldest first, with the reason");
 
         admin.MapPost("/{id:long}/retry", RetryParkedCallback)
             .WithName("RetryParkedCallback")
+            .AllowedTo(OperatorRoles.Operations)
             .WithSummary("Send a parked callback back to the worker's queue");
 
         return app;

@@ -16,6 +16,7 @@ public static class AdminEventEndpoints
 
         admin.MapGet("/partners/{partnerCode}/events", ListPartnerEvents)
             .WithName("ListPartnerEvents")
+            .ReadableBy(OperatorRoles.Operations)
             .WithSummary("A partner's notifications, newest first, with their attempts and the last HTTP status")
             .WithDescription("state filters by where an event stands: pending (waiting for its next attempt), delivered (the partner " +
                 "answered 2xx), failed (it answered 410 Gone, or 24 hours of retries ran out) or undeliverable (never attempted: the " +
@@ -24,6 +25,7 @@ public static class AdminEventEndpoints
 
         admin.MapPost("/events/{id}/redeliver", RedeliverEvent)
             .WithName("RedeliverEvent")
+            .AllowedTo(OperatorRoles.Operations)
             .WithSummary("Send a notification again, with the same webhook-id, on a fresh retry schedule")
             .WithDescription("Makes a delivered, failed or undeliverable event pending again: attempts start from 0 and retries go on " +
                 "for 24 hours. It keeps its webhook-id, body and occurredAt, so it may reach the partner after the loan's later " +

@@ -16,8 +16,6 @@ namespace DompetKilat.Api.Admin;
 
 public static class AdminLoanEndpoints
 {
-    public const string Policy = "BackOffice";
-
     /// <summary>Back-office bodies are a few short fields (API-CONTRACT §6).</summary>
     public const long AdminBodyLimit = 16 * 1024;
 
@@ -27,10 +25,12 @@ public static class AdminLoanEndpoints
 
         admin.MapPost("/{id:long}/approve", ApproveLoan)
             .WithName("ApproveLoan")
+            .AllowedTo(OperatorRoles.LoanOfficer)
             .WithSummary("Approve an INACTIVE loan and assign its loanCode");
 
         admin.MapPost("/{id:long}/reject", RejectLoan)
             .WithName("RejectLoan")
+            .AllowedTo(OperatorRoles.LoanOfficer)
             .WithSummary("Reject an INACTIVE or APPROVED loan");
 
         return app;
@@ -42,7 +42,7 @@ public static class AdminLoanEndpoints
         [AsParameters] AdminServices services,
         CancellationToken cancellationToken)
     {
-        request ??= new ApproveLoanRequest(null, null, null);
+        request ??= new ApproveLoanRequest();
         var loan = await services.Db.Loans.SingleOrDefaultAsync(l => l.Id == id, cancellationToken);
         if (loan is null)
         {

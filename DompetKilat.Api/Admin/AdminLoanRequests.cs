@@ -5,7 +5,8 @@ using FluentValidation;
 namespace DompetKilat.Api.Admin;
 
 /// <summary>Back-office approval; every field is optional (API-CONTRACT §2).</summary>
-public sealed record ApproveLoanRequest(string? LoanCode, string? ContractNo, string? ContractDate);
+// Defaults, so the OpenAPI document says what the Api accepts: an absent field is not required.
+public sealed record ApproveLoanRequest(string? LoanCode = null, string? ContractNo = null, string? ContractDate = null);
 
 public sealed record RejectLoanRequest(string? Reason);
 

@@ -16,6 +16,7 @@ public static class AdminMasterKeyEndpoints
         app.MapBackOfficeGroup("/v1/admin/master-keys")
             .MapGet("/", GetMasterKeys)
             .WithName("GetMasterKeys")
+            .ReadableBy(OperatorRoles.Operations)
             .WithSummary("How many borrowers' data keys and partners' webhook secrets each master key seals, and how many the worker has yet to move under the active key");
 
         return app;

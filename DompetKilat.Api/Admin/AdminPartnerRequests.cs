@@ -5,16 +5,18 @@ using FluentValidation;
 namespace DompetKilat.Api.Admin;
 
 /// <summary>Registers a partner (API-CONTRACT §8); <c>webhookUrl</c> is optional and <c>keyless</c> defaults to false.</summary>
+/// (Its defaults tell the OpenAPI document those two are optional.)
 public sealed record RegisterPartnerRequest(
-    string? PartnerCode, string? Name, string[]? AllowList, string[]? ProductCodes, string? WebhookUrl, bool? Keyless)
+    string? PartnerCode, string? Name, string[]? AllowList, string[]? ProductCodes, string? WebhookUrl = null, bool? Keyless = null)
     : IPartnerTerms;
 
 /// <summary>Replaces a partner's terms; its code, keys and borrowers stay.</summary>
-public sealed record UpdatePartnerRequest(string? Name, string[]? AllowList, string[]? ProductCodes, string? WebhookUrl, bool? Keyless)
+public sealed record UpdatePartnerRequest(
+    string? Name, string[]? AllowList, string[]? ProductCodes, string? WebhookUrl = null, bool? Keyless = null)
     : IPartnerTerms;
 
 /// <summary>Issues a new key, and with <c>webhookSecret</c> a new secret; the old ones work 24 hours more unless revoked.</summary>
-public sealed record RotatePartnerKeysRequest(bool? WebhookSecret, bool? RevokePrevious);
+public sealed record RotatePartnerKeysRequest(bool? WebhookSecret = null, bool? RevokePrevious = null);
 
 /// <summary>What registration and update both set, under the same rules.</summary>
 public interface IPartnerTerms

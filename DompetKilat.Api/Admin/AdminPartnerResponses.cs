@@ -29,9 +29,12 @@ public sealed record PartnerView(
 
 public sealed record PartnerList(IReadOnlyList<PartnerView> Partners);
 
-/// <summary>New credentials, shown once; the previous ones stop working at <c>previousExpireAt</c>.</summary>
-public sealed record IssuedPartnerKeys(
-    string PartnerCode,
-    string ApiKey,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? WebhookSecret,
-    DateTime PreviousExpireAt);
+/// <summary>
+/// New credentials, shown once; the previous ones stop working at <c>previousExpireAt</c>. A
+/// <c>webhookSecret</c> only when one was asked for: an init property, so the document does not require it.
+/// </summary>
+public sealed record IssuedPartnerKeys(string PartnerCode, string ApiKey, DateTime PreviousExpireAt)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? WebhookSecret { get; init; }
+}

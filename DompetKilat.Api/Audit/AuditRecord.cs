@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using DompetKilat.Api.Admin;
 using DompetKilat.Api.Contract;
 using DompetKilat.Api.Partners;
 using DompetKilat.Lending.Audit;
@@ -22,16 +23,17 @@ public sealed class AuditRecord
     private (long? BorrowerId, long? LoanId) storedBefore;
 
     /// <summary>Names the record a read looked at, or tried to.</summary>
-    public void About(long? borrowerId = null, long? loanId = null, string? subject = null)
+    public void About(long? borrowerId = null, long? loanId = null, string? subject = null, Guid? changeId = null)
     {
         var open = Open();
         open.BorrowerId = borrowerId ?? open.BorrowerId;
         open.LoanId = loanId ?? open.LoanId;
         open.Subject = subject ?? open.Subject;
+        open.ChangeId = changeId ?? open.ChangeId;
     }
 
     /// <summary>Adds the entry of a successful change to the context, so it commits with the change or not at all.</summary>
-    public void SaveWith(LendingDbContext db, Borrower? borrower = null, Loan? loan = null, string? subject = null)
+    public void SaveWith(LendingDbContext db, Borrower? borrower = null, Loan? loan = null, string? subject = null, Guid? changeId = null)
     {
         var open = Open();
         savedWithChange = new AuditEvent
@@ -39,6 +41,7 @@ public sealed class AuditRecord
             OccurredAt = open.OccurredAt, Actor = open.Actor, PartnerId = open.PartnerId, Action = open.Action,
             Outcome = ContractStatus.Success, TraceId = open.TraceId, Subject = subject ?? open.Subject,
             SourceAddress = open.SourceAddress, KeyId = open.KeyId,
+            OperatorSubject = open.OperatorSubject, OperatorName = open.OperatorName, ChangeId = changeId ?? open.ChangeId,
             Borrower = borrower, BorrowerId = borrower?.Id ?? loan?.BorrowerId,
             Loan = loan, LoanId = loan?.Id,
         };
@@ -55,20 +58,26 @@ public sealed class AuditRecord
         entry = Of(context, now, partner?.Code ?? AuditEvent.BackOffice, partner?.Id, partner?.KeyId, ContractStatus.Unavailable);
     }
 
-    /// <summary>An entry of a call to the route <paramref name="context"/> reached, as the caller was seen.</summary>
-    internal static AuditEvent Of(HttpContext context, DateTime now, string actor, int? partnerId, long? keyId, string outcome) => new()
+    /// <summary>An entry of a call to the route <paramref name="context"/> reached, as the caller was seen: a back-office call names its operator.</summary>
+    internal static AuditEvent Of(HttpContext context, DateTime now, string actor, int? partnerId, long? keyId, string outcome)
     {
-        OccurredAt = now,
-        Actor = actor,
-        PartnerId = partnerId,
-        KeyId = keyId,
-        Action = $"{context.Request.Method} {(context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText}",
-        Outcome = outcome,
-        TraceId = Activity.Current?.TraceId.ToHexString(),
-        SourceAddress = context.Connection.RemoteIpAddress is { IsIPv4MappedToIPv6: true } mapped
-            ? mapped.MapToIPv4().ToString()
-            : context.Connection.RemoteIpAddress?.ToString(),
-    };
+        var signedIn = context.User.AsOperator();
+        return new()
+        {
+            OccurredAt = now,
+            Actor = actor,
+            PartnerId = partnerId,
+            KeyId = keyId,
+            Action = $"{context.Request.Method} {(context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText}",
+            Outcome = outcome,
+            TraceId = Activity.Current?.TraceId.ToHexString(),
+            SourceAddress = context.Connection.RemoteIpAddress is { IsIPv4MappedToIPv6: true } mapped
+                ? mapped.MapToIPv4().ToString()
+                : context.Connection.RemoteIpAddress?.ToString(),
+            OperatorSubject = signedIn?.Subject,
+            OperatorName = signedIn?.Name,
+        };
+    }
 
     /// <summary>The entry still to append, or null when it already committed with the change it records.</summary>
     internal AuditEvent? Complete(string outcome)

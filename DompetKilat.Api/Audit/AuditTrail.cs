@@ -133,7 +133,8 @@ internal sealed class AuditTrailWriter(AuditTrail trail, IServiceScopeFactory sc
         {
             var connection = (NpgsqlConnection)db.Database.GetDbConnection();
             await using var importer = await connection.BeginBinaryImportAsync("""
-                COPY audit_events (occurred_at, actor, partner_id, action, outcome, borrower_id, loan_id, subject, trace_id, source_address, key_id)
+                COPY audit_events (occurred_at, actor, partner_id, action, outcome, borrower_id, loan_id, subject, trace_id, source_address, key_id,
+                    operator_subject, operator_name, change_id)
                 FROM STDIN (FORMAT BINARY)
                 """);
             foreach (var entry in batch.Select(p => p.Entry))
@@ -150,6 +151,9 @@ internal sealed class AuditTrailWriter(AuditTrail trail, IServiceScopeFactory sc
                 await WriteNullableAsync(importer, entry.TraceId, NpgsqlDbType.Varchar);
                 await WriteNullableAsync(importer, entry.SourceAddress, NpgsqlDbType.Varchar);
                 await WriteNullableAsync(importer, entry.KeyId, NpgsqlDbType.Bigint);
+                await WriteNullableAsync(importer, entry.OperatorSubject, NpgsqlDbType.Varchar);
+                await WriteNullableAsync(importer, entry.OperatorName, NpgsqlDbType.Varchar);
+                await WriteNullableAsync(importer, entry.ChangeId, NpgsqlDbType.Uuid);
             }
 
             await importer.CompleteAsync();

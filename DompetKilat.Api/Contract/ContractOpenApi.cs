@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using DompetKilat.Api.Admin;
 using DompetKilat.Api.Partners;
 using DompetKilat.Api.Security;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -16,13 +15,19 @@ namespace DompetKilat.Api.Contract;
 /// </summary>
 internal static class ContractOpenApi
 {
+    /// <summary>The partners' document, at <c>/openapi/v1.json</c> on their listener.</summary>
+    public const string PartnersDocument = "v1";
+
+    /// <summary>The back office's document, at <c>/openapi/back-office.json</c> on its own listener only.</summary>
+    public const string BackOfficeDocument = "back-office";
+
     private static readonly (string Http, string Meaning)[] Failures =
     [
         ("400", "01: validation failed; data.errors maps each bad field (seed spelling, dotted for nested fields) to its reasons. Malformed JSON, wrong JSON types and unknown enum values are 01 too."),
-        ("401", "05: partner key unknown or revoked (or none sent, and no keyless partner calls from this address), admin key missing or wrong, or callback signature missing, invalid or expired."),
-        ("403", "05: the partner is disabled, or calls from an address outside its allowList; a callback sender outside the lender's allow-list."),
+        ("401", "05: partner key unknown or revoked (or none sent, and no keyless partner calls from this address), operator token missing, expired or not valid, or callback signature missing, invalid or expired."),
+        ("403", "05: the partner is disabled, or calls from an address outside its allowList; a callback sender outside the lender's allow-list; an operator without the route's role, or approving its own change."),
         ("404", "001: record not found."),
-        ("409", "02: NIK, phone number, email or loanCode already registered; 03: transactionId reused with a different body; 04: the loan's status forbids this step."),
+        ("409", "02: NIK, phone number, email, loanCode or partnerCode already registered, or a keyless range taken; 03: transactionId reused with a different body; 04: the record's state forbids this step (a loan's status, a change already decided or expired)."),
         ("410", "08: the page asked to start after an event retention already removed (events are kept 30 days by default); start again without after."),
         ("413", "06: body larger than the route allows (64 KiB registration, 8 MiB loan application, 256 KiB callbacks, 16 KiB admin)."),
         ("429", "07: too many requests from this caller; Retry-After says when to come back."),
@@ -91,15 +96,21 @@ internal static class ContractOpenApi
         ["Loan"] = "Partners apply for loans and follow them.",
         ["Callbacks"] = "The lender's system of record reports disbursements and repayments; transactionId makes each one idempotent.",
         ["Events"] = "Partners list and read their own events (the bodies their webhooks carry, with every delivery attempt), ask for one again, and send themselves a test event.",
-        ["Back office"] = "The lender's operators onboard partners, approve and reject loans, retry callbacks the worker could not apply, read who has seen a borrower's data, answer a person's requests to access or erase their personal data, and follow a master key rotation.",
+        ["Back office"] = "The lender's operators onboard partners (four eyes: one makes a change, another approves it), approve and reject loans, retry callbacks the worker could not apply, read the audit trail, answer a person's requests to access or erase their personal data, and follow a master key rotation.",
     };
 
     public static void Describe(OpenApiOptions options)
     {
+        var backOffice = options.DocumentName == BackOfficeDocument;
+        // By default a route without a group would be in both documents; partners must not see the back office's, nor operators theirs.
+        options.ShouldInclude = description => (description.GroupName == BackOfficeDocument) == backOffice;
         options.AddDocumentTransformer((document, _, _) =>
         {
-            document.Info.Title = "DompetKilat Middleware API";
-            document.Info.Description =
+            document.Info.Title = backOffice ? "DompetKilat Back Office API" : "DompetKilat Middleware API";
+            document.Info.Description = (backOffice
+                    ? "For the lender's operators, on the back office's own listener. Each operation names the roles it admits (x-roles, and " +
+                      "the scopes of its OperatorToken requirement). "
+                    : "") +
                 "Every /v1 response is the envelope {\"status\", \"message\", \"data\"}. " +
                 string.Join(" ", Failures.Select(f => $"HTTP {f.Http}: {f.Meaning}"));
             // Not open source, and SPDX's way to say so is a LicenseRef of one's own.
@@ -112,7 +123,7 @@ internal static class ContractOpenApi
                 tag.Description ??= TagDescriptions.GetValueOrDefault(tag.Name ?? "");
             }
 
-            CallerSchemes.Declare(document);
+            CallerSchemes.Declare(document, backOffice);
             return Task.CompletedTask;
         });
 
@@ -123,7 +134,7 @@ internal static class ContractOpenApi
                 return;
             }
 
-            operation.Security = CallerSchemes.RequiredBy(context);
+            operation.Security = CallerSchemes.RequiredBy(context, operation);
             var envelope = await context.GetOrCreateSchemaAsync(typeof(ApiResponse<ErrorData>), null, cancellationToken);
             operation.Responses ??= [];
             foreach (var (http, meaning) in Failures)
@@ -158,20 +169,27 @@ internal static class ContractOpenApi
     /// </summary>
     private static class CallerSchemes
     {
-        private const string AdminKey = "AdminKey";
+        private const string OperatorToken = "OperatorToken";
         private const string PartnerKey = "PartnerKey";
 
-        public static void Declare(OpenApiDocument document)
+        public static void Declare(OpenApiDocument document, bool backOffice)
         {
             document.Components ??= new OpenApiComponents();
             document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-            document.Components.SecuritySchemes[AdminKey] = new OpenApiSecurityScheme
+            if (backOffice)
             {
-                Type = SecuritySchemeType.ApiKey,
-                In = ParameterLocation.Header,
-                Name = AdminKeyAuthenticationHandler.HeaderName,
-                Description = "The back office's key, for /v1/admin routes. Missing or wrong: 05, HTTP 401.",
-            };
+                document.Components.SecuritySchemes[OperatorToken] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    BearerFormat = "JWT",
+                    Description = "An operator's token from the deployment's OpenID Connect issuer (in development, eng/operator-token.sh): " +
+                        "sub and name name the operator, roles holds partner-manager, loan-officer, operations or auditor. Missing, " +
+                        "expired or not valid: 05, HTTP 401; without the route's role: 05, HTTP 403.",
+                };
+                return;
+            }
+
             document.Components.SecuritySchemes[PartnerKey] = new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.ApiKey,
@@ -182,12 +200,15 @@ internal static class ContractOpenApi
             };
         }
 
-        public static List<OpenApiSecurityRequirement> RequiredBy(OpenApiOperationTransformerContext context)
+        public static List<OpenApiSecurityRequirement> RequiredBy(OpenApiOperationTransformerContext context, OpenApiOperation operation)
         {
             var metadata = context.Description.ActionDescriptor.EndpointMetadata;
-            if (metadata.OfType<IAuthorizeData>().Any(a => a.Policy == AdminLoanEndpoints.Policy))
+            if (metadata.OfType<RolesOfRoute>().LastOrDefault() is { } roles)
             {
-                return [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(AdminKey, context.Document)] = [] }];
+                operation.Extensions ??= new Dictionary<string, IOpenApiExtension>();
+                operation.Extensions["x-roles"] = new JsonNodeExtension(new JsonArray([.. roles.Roles.Select(r => JsonValue.Create(r))]));
+                operation.Description = $"{operation.Description} Roles: {string.Join(", ", roles.Roles)}.".TrimStart();
+                return [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(OperatorToken, context.Document)] = [.. roles.Roles] }];
             }
 
             return metadata.OfType<AllowedCallers>().Any(a => a.Group == CallerGroup.Partners)

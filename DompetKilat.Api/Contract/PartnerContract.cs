@@ -30,7 +30,8 @@ internal static class PartnerContract
         services.AddValidatorsFromAssemblyContaining<RegisterBorrowerRequestValidator>(ServiceLifetime.Singleton);
         NameFieldsAsPartnersSpellThem();
 
-        services.AddOpenApi(ContractOpenApi.Describe);
+        services.AddOpenApi(ContractOpenApi.PartnersDocument, ContractOpenApi.Describe);
+        services.AddOpenApi(ContractOpenApi.BackOfficeDocument, ContractOpenApi.Describe);
         return services;
     }
 

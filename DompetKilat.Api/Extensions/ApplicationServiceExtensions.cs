@@ -6,7 +6,6 @@ using DompetKilat.Api.Security;
 using DompetKilat.Lending.Callbacks;
 using DompetKilat.Lending.Data;
 using DompetKilat.ServiceDefaults;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
 
@@ -37,14 +36,6 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddPartnerContract();
 
         builder.AddCallerSecurity();
-        builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section)
-            .Validate(o => o.ApiKey.Length >= 16, "Admin:ApiKey must be set to a key of at least 16 characters")
-            .ValidateOnStart();
-        builder.Services.AddAuthentication()
-            .AddScheme<AuthenticationSchemeOptions, AdminKeyAuthenticationHandler>(AdminKeyAuthenticationHandler.SchemeName, null);
-        builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(AdminLoanEndpoints.Policy, policy => policy
-                .AddAuthenticationSchemes(AdminKeyAuthenticationHandler.SchemeName)
-                .RequireAuthenticatedUser());
+        builder.AddOperatorAuthentication();
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
+using DompetKilat.Api.Admin;
 using DompetKilat.Api.Audit;
 using DompetKilat.Api.Contract;
 using DompetKilat.Api.Partners;
@@ -105,9 +106,10 @@ internal static class SecurityExtensions
 
     /// <summary>
     /// The edge every request crosses, in order: the caller's real address, security headers,
-    /// the contract's envelope for faults, the callback allow-list and the partner's identity
-    /// (before any body is read), the admin key, the caller's budget, the body-size limit, and the
-    /// callback signature.
+    /// the contract's envelope for faults, the listener's own routes (partners' or back office's),
+    /// the failed sign-ins of the caller's address, the callback allow-list and the partner's
+    /// identity (before any body is read), the operator's token and role, the caller's budget, the
+    /// body-size limit, and the callback signature.
     /// </summary>
     public static WebApplication UsePartnerEdge(this WebApplication app)
     {
@@ -115,6 +117,8 @@ internal static class SecurityExtensions
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseExceptionHandler();
         app.UseContractStatusCodes();
+        app.UseMiddleware<BackOfficeListener>();
+        app.UseMiddleware<FailedSignInGate>();
         app.UseMiddleware<CallerAllowListMiddleware>();
         app.UseMiddleware<PartnerIdentificationMiddleware>();
         app.UseAuthentication();

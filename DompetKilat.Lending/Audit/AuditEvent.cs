@@ -6,7 +6,7 @@ namespace DompetKilat.Lending.Audit;
 /// <summary>
 /// One entry of the append-only audit trail (API-CONTRACT §8): who looked at or changed whose
 /// record, through which route, and what they were told. It holds ids, never a personal value,
-/// so the trail itself needs no protection beyond the back-office key.
+/// so the trail itself needs no protection beyond the back office's sign-in.
 /// </summary>
 public sealed class AuditEvent
 {
@@ -51,4 +51,13 @@ public sealed class AuditEvent
 
     /// <summary>The id of the partner key the call presented, when it named a known one; never the key.</summary>
     public long? KeyId { get; set; }
+
+    /// <summary>The back-office operator who acted (the token's <c>sub</c>); null for partners and refused sign-ins.</summary>
+    public string? OperatorSubject { get; set; }
+
+    /// <summary>The operator's name as the token gave it.</summary>
+    public string? OperatorName { get; set; }
+
+    /// <summary>The four-eyes change a call made, approved or rejected.</summary>
+    public Guid? ChangeId { get; set; }
 }

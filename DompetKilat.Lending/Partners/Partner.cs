@@ -110,6 +110,19 @@ public sealed class Partner
         return true;
     }
 
+    /// <summary>The partner's calls are served again, with the keys and terms it had. False when it was not disabled.</summary>
+    public bool Enable(DateTime now)
+    {
+        if (!IsDisabled)
+        {
+            return false;
+        }
+
+        DisabledAt = null;
+        UpdatedAt = now;
+        return true;
+    }
+
     /// <summary>
     /// Issues a new key (and, if asked, a new webhook secret). What it replaces keeps working for
     /// <see cref="PartnerSecrets.RotationOverlap"/>, or stops at once when <paramref name="revokePrevious"/>.

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DompetKilat.AppHost;
 using DompetKilat.Lending.Loans;
 using DompetKilat.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -34,7 +35,7 @@ public sealed class BackOfficeTests(DompetKilatApp system)
         var first = await system.AppliedLoanAsync();
         var second = await system.AppliedLoanAsync();
 
-        var (bodilessStatus, one) = await system.Api.PostWithKeyAsync($"/v1/admin/loan/{first}/approve", null, system.AdminApiKey);
+        var (bodilessStatus, one) = await system.AdminPostAsync($"/v1/admin/loan/{first}/approve", null);
         var (_, other) = await system.AdminPostAsync($"/v1/admin/loan/{second}/approve", "{}");
 
         Assert.True(bodilessStatus == HttpStatusCode.OK, one.ToJsonString());
@@ -163,30 +164,60 @@ public sealed class BackOfficeTests(DompetKilatApp system)
         Assert.Contains("reason", body.ErrorFields());
     }
 
+    public static TheoryData<string> RefusedTokens => new()
+    {
+        "none", "empty", "malformed", "expired", "unsigned", "other-key", "other-audience", "other-issuer", "no-expiry", "x-api-key",
+    };
+
     [Theory]
-    [InlineData(null)]
-    [InlineData("")]
-    [InlineData("dev-admin-key-change-mf")]
-    [InlineData("dev-admin-key-change-me-and-more")]
-    public async Task A_missing_or_wrong_key_is_05_with_the_same_answer_and_changes_nothing(string? key)
+    [MemberData(nameof(RefusedTokens))]
+    public async Task A_missing_or_bad_token_is_05_with_the_same_answer_and_changes_nothing(string token)
     {
         var id = await system.AppliedLoanAsync();
 
-        var (status, body) = await system.Api.PostWithKeyAsync($"/v1/admin/loan/{id}/approve", "{}", key);
+        var (status, body) = await system.BackOffice.SendAsync(HttpMethod.Post, $"/v1/admin/loan/{id}/approve", "{}", BadCredential(token));
 
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.Equal("05", body.Status());
-        Assert.Equal("admin key is missing or wrong", body["message"]!.GetValue<string>());
+        Assert.Equal("operator token is missing, expired or not valid", body["message"]!.GetValue<string>());
         await using var db = await system.CreateDbContextAsync();
         Assert.Equal(LoanStatus.Inactive, await db.Loans.Where(l => l.Id == id).Select(l => l.Status).SingleAsync());
     }
 
     [Fact]
-    public async Task Without_the_key_even_a_malformed_body_is_05()
+    public async Task Without_a_token_even_a_malformed_body_is_05()
     {
-        var (status, body) = await system.Api.PostWithKeyAsync("/v1/admin/loan/1/reject", "{not json", null);
+        var (status, body) = await system.BackOffice.SendAsync(HttpMethod.Post, "/v1/admin/loan/1/reject", "{not json", null);
 
         Assert.Equal((HttpStatusCode.Unauthorized, "05"), (status, body.Status()));
+    }
+
+    /// <summary>Credentials the back office must refuse; "x-api-key" is the shared key it took before operators had names.</summary>
+    private (string Name, string Value)? BadCredential(string kind)
+    {
+        var now = DateTimeOffset.UtcNow;
+        Dictionary<string, object> Claims(string audience = OperatorTokens.Audience, string issuer = OperatorTokens.Issuer, DateTimeOffset? expires = null) => new()
+        {
+            ["iss"] = issuer, ["aud"] = audience, ["sub"] = "mallory", ["name"] = "Mallory", ["roles"] = Operators.EveryRole,
+            ["exp"] = (expires ?? now.AddHours(1)).ToUnixTimeSeconds(),
+        };
+        var key = system.BackOfficeSigningKey;
+        var valid = OperatorTokens.Sign(key, Claims());
+        return kind switch
+        {
+            "none" => null,
+            "empty" => ("Authorization", "Bearer "),
+            "malformed" => ("Authorization", "Bearer not.a.token"),
+            "expired" => ("Authorization", $"Bearer {OperatorTokens.Sign(key, Claims(expires: now.AddMinutes(-5)))}"),
+            "unsigned" => ("Authorization", $"Bearer {string.Join('.', valid.Split('.')[..2].Select((part, i) => i == 0
+                ? OperatorTokens.Encode("""{"alg":"none","typ":"JWT"}"""u8.ToArray()) : part))}."),
+            "other-key" => ("Authorization", $"Bearer {OperatorTokens.Sign(key + "-but-another", Claims())}"),
+            "other-audience" => ("Authorization", $"Bearer {OperatorTokens.Sign(key, Claims(audience: "someone-else"))}"),
+            "other-issuer" => ("Authorization", $"Bearer {OperatorTokens.Sign(key, Claims(issuer: "someone-else"))}"),
+            "no-expiry" => ("Authorization", $"Bearer {OperatorTokens.Sign(key, Claims().Where(c => c.Key != "exp").ToDictionary())}"),
+            "x-api-key" => ("X-Api-Key", "dev-admin-key-change-me"),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+        };
     }
 
     [Fact]

@@ -14,13 +14,17 @@ public sealed class OpenApiLintTests(DompetKilatApp system)
     private static readonly string LinterDirectory =
         Path.GetFullPath(Path.Combine(Projects.DompetKilat_AppHost.ProjectPath, "..", "eng", "openapi"));
 
-    [Fact]
-    public async Task Redoclys_recommended_rules_find_no_error_and_no_warning_in_the_openapi_document()
+    [Theory]
+    [InlineData("partners")]
+    [InlineData("back-office")]
+    public async Task Redoclys_recommended_rules_find_no_error_and_no_warning_in_the_openapi_document(string audience)
     {
         var linter = Path.Combine(LinterDirectory, "node_modules", ".bin", "redocly");
         Assert.True(File.Exists(linter), $"{linter} is missing: install it with eng/prepare.sh's ensure_openapi_lint (./test.sh does)");
         var document = Path.Combine(Path.GetTempPath(), $"openapi-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(document, await system.Api.GetStringAsync("/openapi/v1.json"));
+        await File.WriteAllTextAsync(document, audience == "partners"
+            ? await system.Api.GetStringAsync("/openapi/v1.json")
+            : await system.BackOffice.GetStringAsync("/openapi/back-office.json"));
         try
         {
             var (exitCode, output) = await RunAsync(linter, "lint", document, "--format=json");

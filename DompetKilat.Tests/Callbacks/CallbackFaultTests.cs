@@ -227,7 +227,7 @@ public sealed class CallbackFaultTests(DompetKilatApp system)
     [Fact]
     public async Task Parked_callbacks_are_for_operators_only()
     {
-        using var response = await system.Api.GetAsync("/v1/admin/callbacks/parked");
+        using var response = await system.BackOffice.GetAsync("/v1/admin/callbacks/parked");
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }

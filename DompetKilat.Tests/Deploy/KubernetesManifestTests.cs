@@ -51,7 +51,7 @@ public sealed class KubernetesManifestTests(RenderedDeployment rendered) : IClas
         // Publish mode describes the standard container resources, not the local executables.
         Assert.Equal("container.v0", (string?)resources["postgres"]!["type"]);
         Assert.Equal("container.v0", (string?)resources["redis"]!["type"]);
-        Assert.All(new[] { "admin-api-key", "field-encryption-key", "blind-index-key", "callback-signing-secret" },
+        Assert.All(new[] { "field-encryption-key", "blind-index-key", "callback-signing-secret" },
             secret => Assert.True((bool?)resources[secret]?["inputs"]?["value"]?["secret"], $"{secret} is not a secret parameter"));
     }
 
@@ -77,7 +77,7 @@ public sealed class KubernetesManifestTests(RenderedDeployment rendered) : IClas
 
                 foreach (var (name, appHostValue) in appHostEnv.Where(e => clusterEnv.ContainsKey(e.Key)))
                 {
-                    var expected = ExpectedSource(resources, name, appHostValue, container);
+                    var expected = ExpectedSource(resources, name, appHostValue, container, clusterEnv[name]);
                     if (expected != clusterEnv[name])
                     {
                         problems.Add($"{where}: {name} comes from {clusterEnv[name]}, expected {expected}");
@@ -146,7 +146,9 @@ public sealed class KubernetesManifestTests(RenderedDeployment rendered) : IClas
             var policies = objects.Where(o => (string?)o["kind"] == "NetworkPolicy").ToList();
             Assert.Contains(policies, p => p["spec"]!["podSelector"]!.AsObject().Count == 0
                 && p["spec"]!["ingress"] is null && p["spec"]!["policyTypes"]!.AsArray().Any(t => (string?)t == "Ingress"));
-            var toApi = policies.Where(p => (string?)p["spec"]!["podSelector"]!["matchLabels"]?["app.kubernetes.io/name"] == "api").ToList();
+            // The partners' port; the back office's has a policy of its own (The_back_office_has_its_own_Service_no_Ingress_and_admits_only_operators).
+            var toApi = policies.Where(p => (string?)p["spec"]!["podSelector"]!["matchLabels"]?["app.kubernetes.io/name"] == "api"
+                && p["spec"]!["ingress"]!.AsArray().Any(rule => rule!["ports"]!.AsArray().Any(port => port!["port"]?.ToString() == "8080"))).ToList();
             var apiSources = Assert.Single(Assert.Single(toApi)["spec"]!["ingress"]!.AsArray())!["from"]!.AsArray();
             Assert.Equal("ingress-nginx", (string?)Assert.Single(apiSources)!["namespaceSelector"]!["matchLabels"]!["kubernetes.io/metadata.name"]);
 
@@ -220,6 +222,44 @@ public sealed class KubernetesManifestTests(RenderedDeployment rendered) : IClas
     }
 
     /// <summary>
+    /// The back office listens apart (API-CONTRACT §10): a Service of its own on the back-office
+    /// port, which no Ingress routes to, and a NetworkPolicy admitting that port to the operators'
+    /// namespace and VPN range only, not to the public ingress controller.
+    /// </summary>
+    [Fact]
+    public void The_back_office_has_its_own_Service_no_Ingress_and_admits_only_operators()
+    {
+        Assert.Equal(0, rendered.ExitCode);
+        foreach (var (overlay, objects) in rendered.Overlays)
+        {
+            var api = Assert.Single(Containers(objects), c => c.Container.Name == "api").Container;
+            var port = api.Port("backoffice");
+            Assert.True(port is not null && port != api.HttpPort, $"{overlay}: the Api has no back-office port of its own");
+            Assert.Equal($"value {port}", api.Env(objects)["BackOffice__Port"]);
+
+            var service = Assert.Single(objects, o => (string?)o["kind"] == "Service" && (string?)o["metadata"]!["name"] == "api-back-office");
+            Assert.Equal(["backoffice"], service["spec"]!["ports"]!.AsArray().Select(p => (string?)p!["targetPort"]));
+            Assert.All(objects.Where(o => (string?)o["kind"] == "Service" && (string?)o["metadata"]!["name"] != "api-back-office"),
+                other => Assert.DoesNotContain(other["spec"]!["ports"]!.AsArray(), p => (string?)p!["targetPort"] == "backoffice" || p!["targetPort"]?.ToString() == port));
+            var backends = objects.Where(o => (string?)o["kind"] == "Ingress")
+                .SelectMany(i => i["spec"]!["rules"]!.AsArray().SelectMany(r => r!["http"]!["paths"]!.AsArray()))
+                .Select(p => (string?)p!["backend"]!["service"]!["name"]);
+            Assert.DoesNotContain("api-back-office", backends);
+
+            var admitting = objects.Where(o => (string?)o["kind"] == "NetworkPolicy"
+                    && (string?)o["spec"]!["podSelector"]?["matchLabels"]?["app.kubernetes.io/name"] == "api")
+                .SelectMany(o => o["spec"]!["ingress"]?.AsArray() ?? [])
+                .Where(rule => rule!["ports"]?.AsArray().Any(p => p!["port"]?.ToString() == port) == true)
+                .ToList();
+            var rule = Assert.Single(admitting);
+            var sources = rule!["from"]!.AsArray();
+            Assert.Contains(sources, s => (string?)s!["namespaceSelector"]?["matchLabels"]?["kubernetes.io/metadata.name"] == "dompetkilat-operators");
+            Assert.Contains(sources, s => s!["ipBlock"] is not null);
+            Assert.DoesNotContain(sources, s => (string?)s!["namespaceSelector"]?["matchLabels"]?["kubernetes.io/metadata.name"] == "ingress-nginx");
+        }
+    }
+
+    /// <summary>
     /// What the AppHost gives a service, from its manifest: every variable except the per-connection
     /// properties Aspire adds for clients in other languages (DOMPETKILAT_HOST, REDIS_URI...), which
     /// the .NET services never read; they read ConnectionStrings__*.
@@ -234,7 +274,7 @@ public sealed class KubernetesManifestTests(RenderedDeployment rendered) : IClas
     }
 
     /// <summary>How the cluster must supply a setting the AppHost gives as <paramref name="appHostValue"/>.</summary>
-    private static string ExpectedSource(JsonObject resources, string name, string appHostValue, ContainerSpec container)
+    private static string ExpectedSource(JsonObject resources, string name, string appHostValue, ContainerSpec container, string supplied)
     {
         if (name.StartsWith("ConnectionStrings__", StringComparison.Ordinal))
         {
@@ -246,12 +286,19 @@ public sealed class KubernetesManifestTests(RenderedDeployment rendered) : IClas
         if (appHostValue.StartsWith('{') && appHostValue.EndsWith(".value}", StringComparison.Ordinal))
         {
             var parameter = appHostValue[1..^".value}".Length];
-            Assert.True((bool?)resources[parameter]?["inputs"]?["value"]?["secret"], $"{name} comes from {parameter}, which is not a secret parameter");
-            return $"secret {ParametersSecret}/{parameter}";
+            // A parameter that is not secret (the operators' issuer) is the deployment's to name, in a ConfigMap.
+            return (bool?)resources[parameter]?["inputs"]?["value"]?["secret"] == true
+                ? $"secret {ParametersSecret}/{parameter}"
+                : supplied.StartsWith("value ", StringComparison.Ordinal) ? supplied : $"a value the deployment names for {parameter}";
         }
 
-        // The AppHost leaves the port to the deployment; the container must listen where its probes look.
-        return name == "HTTP_PORTS" ? $"value {container.HttpPort}" : $"value {appHostValue}";
+        // The AppHost leaves the ports to the deployment; the container must listen where its probes and Services look.
+        return name switch
+        {
+            "HTTP_PORTS" => $"value {container.HttpPort}",
+            "BackOffice__Port" => $"value {container.Port("backoffice")}",
+            _ => $"value {appHostValue}",
+        };
     }
 
     private static IEnumerable<(string Workload, ContainerSpec Container, bool IsInit)> Containers(List<JsonObject> objects) =>
@@ -277,7 +324,9 @@ public sealed class KubernetesManifestTests(RenderedDeployment rendered) : IClas
     {
         public string Name => (string)Node["name"]!;
 
-        public string? HttpPort => Node["ports"]?.AsArray().FirstOrDefault(p => (string?)p!["name"] == "http")?["containerPort"]?.ToString();
+        public string? HttpPort => Port("http");
+
+        public string? Port(string name) => Node["ports"]?.AsArray().FirstOrDefault(p => (string?)p!["name"] == name)?["containerPort"]?.ToString();
 
         /// <summary>Each variable and where it comes from: a literal value, a Secret's key, or a ConfigMap's key.</summary>
         public Dictionary<string, string> Env(List<JsonObject> objects)

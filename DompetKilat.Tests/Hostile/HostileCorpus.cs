@@ -338,14 +338,14 @@ public static class HostileCorpus
     private static Gen<Mutation> WrongCredentials(Credential proper) =>
         Gen.OneOf(proper switch
         {
-            Credential.AdminKey => AdminKeyFaults,
+            Credential.OperatorToken => OperatorTokenFaults,
             Credential.LocalPartner => PartnerKeyFaults,
             _ => SignatureFaults,
         }).Select(credential =>
             new Mutation($"credential {credential}", true, seed => Bytes(seed)) { Credential = credential });
 
-    public static readonly Credential[] AdminKeyFaults =
-        [Credential.None, Credential.WrongAdminKey, Credential.AdminKeyInOtherCase, Credential.EmptyAdminKey, Credential.GiantAdminKey];
+    public static readonly Credential[] OperatorTokenFaults =
+        [Credential.None, Credential.ForeignOperatorToken, Credential.OperatorTokenInOtherCase, Credential.EmptyOperatorToken, Credential.GiantOperatorToken];
 
     public static readonly Credential[] PartnerKeyFaults = [Credential.UnknownPartnerKey, Credential.EmptyPartnerKey, Credential.GiantPartnerKey];
 
@@ -387,25 +387,25 @@ public static class HostileCorpus
 
     private static readonly string[] AuditQueries =
     [
-        "", "?idNumber=", "?idNumber=abc", "?idNumber=%00", "?idNumber=12345678901234567", "?idNumber=1&page=0", "?idNumber=1&page=-1",
+        "?idNumber=", "?idNumber=abc", "?idNumber=%00", "?idNumber=12345678901234567", "?idNumber=1&page=0", "?idNumber=1&page=-1",
         "?idNumber=1&pageSize=0", "?idNumber=1&pageSize=201", "?idNumber=1&page=abc", "?idNumber=1&pageSize=1e3", "?idNumber=%FF",
         "?idNumber=1&page=99999999999", "?idNumber=' OR '1'='1", "?idNumber=9999999999999999",
     ];
 
-    /// <summary>The audit trail asked for nobody, with unreadable pages, or without the right key.</summary>
+    /// <summary>The audit trail asked for an unreadable NIK or page, or without a valid operator token; no filter at all is a valid ask (everything).</summary>
     public static Gen<HostileRequest> AuditTrailQueries(string route) =>
-        Gen.Select(Gen.OneOf(AuditQueries), Gen.Frequency<Credential>((3, Gen.Const(Credential.AdminKey)), (1, Gen.OneOf(AdminKeyFaults))),
+        Gen.Select(Gen.OneOf(AuditQueries), Gen.Frequency<Credential>((3, Gen.Const(Credential.OperatorToken)), (1, Gen.OneOf(OperatorTokenFaults))),
             (query, credential) => new HostileRequest(route, HttpMethod.Get, "/v1/admin/audit" + query, null, null, credential, 0,
                 $"query {query}, credential {credential}", true));
 
     /// <summary>The parked-callback list with wrong keys, unreadable limits, and limits it clamps.</summary>
     public static Gen<HostileRequest> ParkedCallbackLists(string route) => Gen.Frequency<HostileRequest>(
         (3, Gen.OneOf(ParkedQueries).Select(q =>
-            new HostileRequest(route, HttpMethod.Get, "/v1/admin/callbacks/parked" + q.Query, null, null, Credential.AdminKey, 0, $"query {q.Query}", q.MustFail))),
-        (2, Gen.Select(Gen.OneOf(AdminKeyFaults), Gen.OneOf(ParkedQueries), (credential, q) =>
+            new HostileRequest(route, HttpMethod.Get, "/v1/admin/callbacks/parked" + q.Query, null, null, Credential.OperatorToken, 0, $"query {q.Query}", q.MustFail))),
+        (2, Gen.Select(Gen.OneOf(OperatorTokenFaults), Gen.OneOf(ParkedQueries), (credential, q) =>
             new HostileRequest(route, HttpMethod.Get, "/v1/admin/callbacks/parked" + q.Query, null, null, credential, 0, $"credential {credential}, query {q.Query}", true))),
         (1, Gen.OneOf(HttpMethod.Post, HttpMethod.Put, HttpMethod.Delete).Select(method =>
-            new HostileRequest(route, method, "/v1/admin/callbacks/parked", Utf8("{}"), "application/json", Credential.AdminKey, 16 * 1024, $"method {method}", true))));
+            new HostileRequest(route, method, "/v1/admin/callbacks/parked", Utf8("{}"), "application/json", Credential.OperatorToken, 16 * 1024, $"method {method}", true))));
 
     private static readonly string[] CallbackIds =
     [
@@ -421,7 +421,7 @@ public static class HostileCorpus
 
     /// <summary>Retries of callbacks that do not exist or cannot be named, with wrong keys and bodies the route never reads.</summary>
     public static Gen<HostileRequest> ParkedCallbackRetries(string route) =>
-        Gen.Select(Gen.OneOf(CallbackIds), Gen.Frequency<Credential>((3, Gen.Const(Credential.AdminKey)), (1, Gen.OneOf(AdminKeyFaults))), IgnoredBodies,
+        Gen.Select(Gen.OneOf(CallbackIds), Gen.Frequency<Credential>((3, Gen.Const(Credential.OperatorToken)), (1, Gen.OneOf(OperatorTokenFaults))), IgnoredBodies,
             (id, credential, body) => new HostileRequest(route, HttpMethod.Post, $"/v1/admin/callbacks/{id}/retry", body,
                 body is null ? null : "application/json", credential, 16 * 1024, $"id {id}, credential {credential}, {(body is null ? "no body" : "hostile body")}", true));
 

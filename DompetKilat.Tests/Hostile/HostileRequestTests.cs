@@ -1,3 +1,4 @@
+using DompetKilat.AppHost;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography;
@@ -157,10 +158,10 @@ public sealed class HostileRequestTests(DompetKilatApp system, ITestOutputHelper
             256 * 1024, Credential.LenderSignature, callbackOptional)), 240);
         yield return (HostileCorpus.For(new JsonRoute("POST /v1/admin/loan/{id}/approve",
             $"/v1/admin/loan/{targets.InactiveLoanId}/approve", approval, $"/v1/admin/loan/{UnknownLoanId}/approve", approval,
-            16 * 1024, Credential.AdminKey, _ => true)), 240);
+            16 * 1024, Credential.OperatorToken, _ => true)), 240);
         yield return (HostileCorpus.For(new JsonRoute("POST /v1/admin/loan/{id}/reject",
             $"/v1/admin/loan/{targets.InactiveLoanId}/reject", rejection, $"/v1/admin/loan/{UnknownLoanId}/reject", rejection,
-            16 * 1024, Credential.AdminKey, nothingOptional)), 200);
+            16 * 1024, Credential.OperatorToken, nothingOptional)), 200);
         yield return (HostileCorpus.Lookups("GET /v1/borrower/{idNumber}", "/v1/borrower/", targets.TakenRegistration["idNumber"]!.GetValue<string>()), 150);
         yield return (HostileCorpus.Lookups("GET /v1/loan/{loanCode}", "/v1/loan/", targets.ApprovedLoanCode), 150);
         yield return (HostileCorpus.ParkedCallbackLists("GET /v1/admin/callbacks/parked"), 150);
@@ -176,17 +177,17 @@ public sealed class HostileRequestTests(DompetKilatApp system, ITestOutputHelper
         takenPartner["partnerCode"] = targets.PartnerCode;
         Func<string, bool> partnerOptional = name => name is "webhookUrl" or "keyless";
         yield return (HostileCorpus.For(new JsonRoute("POST /v1/admin/partners",
-            "/v1/admin/partners", partner, "/v1/admin/partners", takenPartner, 16 * 1024, Credential.AdminKey, partnerOptional)
+            "/v1/admin/partners", partner, "/v1/admin/partners", takenPartner, 16 * 1024, Credential.OperatorToken, partnerOptional)
             { ReadableWithGet = true }), 200);
         var terms = partner.DeepClone().AsObject();
         terms.Remove("partnerCode");
         yield return (HostileCorpus.For(new JsonRoute("PUT /v1/admin/partners/{partnerCode}",
-            $"/v1/admin/partners/{targets.PartnerCode}", terms, "/v1/admin/partners/NOSUCHPARTNER", terms, 16 * 1024, Credential.AdminKey, partnerOptional)
+            $"/v1/admin/partners/{targets.PartnerCode}", terms, "/v1/admin/partners/NOSUCHPARTNER", terms, 16 * 1024, Credential.OperatorToken, partnerOptional)
             { Method = HttpMethod.Put, ReadableWithGet = true }), 150);
         yield return (HostileCorpus.For(new JsonRoute("POST /v1/admin/partners/{partnerCode}/keys",
             $"/v1/admin/partners/{targets.PartnerCode}/keys", new JsonObject { ["webhookSecret"] = true, ["revokePrevious"] = false },
             "/v1/admin/partners/NOSUCHPARTNER/keys", new JsonObject { ["webhookSecret"] = true, ["revokePrevious"] = false },
-            16 * 1024, Credential.AdminKey, _ => true)), 120);
+            16 * 1024, Credential.OperatorToken, _ => true)), 120);
         yield return (HostileCorpus.AuditTrailQueries("GET /v1/admin/audit"), 100);
     }
 
@@ -213,7 +214,9 @@ public sealed class HostileRequestTests(DompetKilatApp system, ITestOutputHelper
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try
         {
-            using var response = await system.Api.SendAsync(request, timeout.Token);
+            // The back office answers on its own listener only (API-CONTRACT §10).
+            var client = hostile.Path.StartsWith("/v1/admin", StringComparison.Ordinal) ? system.BackOffice : system.Api;
+            using var response = await client.SendAsync(request, timeout.Token);
             var text = await response.Content.ReadAsStringAsync(timeout.Token);
             var (status, violation) = Judge(hostile, response, text);
             return (status, violation is null ? null
@@ -278,7 +281,7 @@ public sealed class HostileRequestTests(DompetKilatApp system, ITestOutputHelper
     private void Present(Credential credential, HttpRequestMessage request, byte[] body)
     {
         var now = DateTimeOffset.UtcNow;
-        var key = system.AdminApiKey;
+        var token = system.TokenOf(Operators.Maker);
         switch (credential)
         {
             case Credential.UnknownPartnerKey:
@@ -290,21 +293,21 @@ public sealed class HostileRequestTests(DompetKilatApp system, ITestOutputHelper
             case Credential.GiantPartnerKey:
                 request.Headers.Add("X-Partner-Key", new string('k', 10_000));
                 break;
-            case Credential.AdminKey:
-                request.Headers.Add("X-Api-Key", key);
+            case Credential.OperatorToken:
+                request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {token}");
                 break;
-            case Credential.WrongAdminKey:
-                request.Headers.Add("X-Api-Key", $"hostile-{Guid.NewGuid():N}");
+            case Credential.ForeignOperatorToken:
+                request.Headers.TryAddWithoutValidation("Authorization",
+                    $"Bearer {OperatorTokens.Mint($"hostile-{Guid.NewGuid():N}-signing-key", "mallory", "Mallory", Operators.EveryRole, TimeSpan.FromHours(1))}");
                 break;
-            case Credential.AdminKeyInOtherCase:
-                var otherCase = key.ToUpperInvariant() != key ? key.ToUpperInvariant() : key.ToLowerInvariant();
-                request.Headers.Add("X-Api-Key", otherCase != key ? otherCase : key + "x");
+            case Credential.OperatorTokenInOtherCase:
+                request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {token.ToUpperInvariant()}");
                 break;
-            case Credential.EmptyAdminKey:
-                request.Headers.TryAddWithoutValidation("X-Api-Key", "");
+            case Credential.EmptyOperatorToken:
+                request.Headers.TryAddWithoutValidation("Authorization", "Bearer ");
                 break;
-            case Credential.GiantAdminKey:
-                request.Headers.Add("X-Api-Key", key + new string('k', 8_192));
+            case Credential.GiantOperatorToken:
+                request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {token}{new string('k', 8_192)}");
                 break;
             case Credential.LenderSignature:
                 Sign(request, body, DompetKilatApp.CallbackSigningSecrets[0], now);

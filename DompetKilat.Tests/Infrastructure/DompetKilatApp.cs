@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Aspire.Hosting.ApplicationModel;
+using DompetKilat.AppHost;
 using DompetKilat.Lending.Data;
 using DompetKilat.Lending.Data.PersonalData;
 using Microsoft.EntityFrameworkCore;
@@ -67,13 +68,17 @@ public class DompetKilatApp : IAsyncLifetime
 
     public HttpClient Api { get; private set; } = null!;
 
+    /// <summary>The back office's own listener (API-CONTRACT §10), through the orchestrator's proxy to every Api replica.</summary>
+    public HttpClient BackOffice { get; private set; } = null!;
+
 
     public TelemetryCapture Telemetry { get; private set; } = null!;
 
     /// <summary>Every console line the Api and the worker wrote during the run.</summary>
     public ConcurrentQueue<string> ServiceLogs { get; } = new();
 
-    public string AdminApiKey { get; private set; } = null!;
+    /// <summary>The development key operator tokens are signed with (<see cref="Operators"/> mints them).</summary>
+    public string BackOfficeSigningKey { get; private set; } = null!;
 
     /// <summary>LOCAL's development webhook secret (the partner sandbox's), so a test receiver standing in for it can verify.</summary>
     public string LocalWebhookSecret { get; private set; } = null!;
@@ -142,6 +147,7 @@ public class DompetKilatApp : IAsyncLifetime
         await App.WaitForHealthyAsync([.. Instances.Values.SelectMany(i => i)], startup.Token);
 
         Api = App.CreateHttpClient("api");
+        BackOffice = App.CreateHttpClient("api", DeveloperCommands.BackOfficeEndpoint);
         var logs = App.Services.GetRequiredService<ResourceLoggerService>();
         foreach (var instance in Instances["api"].Concat(Instances["callback-worker"]))
         {
@@ -157,15 +163,15 @@ public class DompetKilatApp : IAsyncLifetime
             });
         }
 
-        AdminApiKey = builder.Configuration["Parameters:admin-api-key"]
-            ?? throw new InvalidOperationException("The AppHost's development configuration has no admin key.");
+        BackOfficeSigningKey = builder.Configuration[$"Parameters:{OperatorTokens.SigningKeyParameter}"]
+            ?? throw new InvalidOperationException("The AppHost's development configuration has no back-office signing key.");
         LocalWebhookSecret = builder.Configuration["Parameters:partner-sandbox-secret"]
             ?? throw new InvalidOperationException("The AppHost's development configuration has no partner sandbox secret.");
         FieldEncryptionKey = builder.Configuration["Parameters:field-encryption-key"]
             ?? throw new InvalidOperationException("The AppHost's development configuration has no field encryption key.");
         BlindIndexKey = builder.Configuration["Parameters:blind-index-key"]
             ?? throw new InvalidOperationException("The AppHost's development configuration has no blind index key.");
-        var (status, body) = await Api.RegisterPartnerAsync(AdminApiKey,
+        var (status, body) = await this.RegisterPartnerAsync(
             new { partnerCode = NearbyPartner, name = "Partner behind the trusted proxy", allowList = new[] { PartnerNetwork }, productCodes = new[] { "95" }, keyless = true });
         Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
 
@@ -230,6 +236,7 @@ public class DompetKilatApp : IAsyncLifetime
     public async Task DisposeAsync()
     {
         Api?.Dispose();
+        BackOffice?.Dispose();
         protection?.Dispose();
         if (App is not null)
         {

@@ -105,24 +105,6 @@ public static class LoanJourney
         }
     }
 
-    public static Task<(HttpStatusCode Status, JsonObject Body)> AdminPostAsync(this DompetKilatApp system, string path, string json) =>
-        system.Api.PostWithKeyAsync(path, json, system.AdminApiKey);
-
-    public static async Task<(HttpStatusCode Status, JsonObject Body)> PostWithKeyAsync(
-        this HttpClient client, string path, string? json, string? apiKey)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path);
-        if (json is not null)
-        {
-            request.Content = new StringContent(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
-        }
-
-        if (apiKey is not null)
-        {
-            request.Headers.Add("X-Api-Key", apiKey);
-        }
-
-        using var response = await client.SendAsync(request);
-        return (response.StatusCode, await ContractJson.ReadEnvelopeAsync(response));
-    }
+    public static Task<(HttpStatusCode Status, JsonObject Body)> AdminPostAsync(this DompetKilatApp system, string path, string? json) =>
+        system.AdminAsync(HttpMethod.Post, path, json);
 }

@@ -41,10 +41,7 @@ public static class ParkedCallbacks
     /// <summary>The callback as the back office lists it among the parked ones, or null when it is not parked.</summary>
     public static async Task<JsonObject?> FindParkedAsync(this DompetKilatApp system, string transactionId)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/admin/callbacks/parked");
-        request.Headers.Add("X-Api-Key", system.AdminApiKey);
-        using var response = await system.Api.SendAsync(request);
-        var body = await ContractJson.ReadEnvelopeAsync(response);
+        var (_, body) = await system.AdminAsync(HttpMethod.Get, "/v1/admin/callbacks/parked");
         return body["data"]!["callbacks"]!.AsArray()
             .Select(c => c!.AsObject())
             .SingleOrDefault(c => c["transactionId"]!.GetValue<string>() == transactionId);

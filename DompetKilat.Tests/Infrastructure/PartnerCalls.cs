@@ -2,11 +2,25 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using DompetKilat.AppHost;
 
 namespace DompetKilat.Tests.Infrastructure;
 
 /// <summary>A partner the test registered, with the key it was issued.</summary>
 public sealed record TestPartner(string Code, string ApiKey, string WebhookSecret);
+
+/// <summary>A back-office operator under test: its token's subject, name and roles.</summary>
+public sealed record TestOperator(string Subject, string Name, params string[] Roles);
+
+/// <summary>The operators most tests act as: two, so one can approve what the other made.</summary>
+public static class Operators
+{
+    public static readonly string[] EveryRole = ["partner-manager", "loan-officer", "operations", "auditor"];
+
+    public static readonly TestOperator Maker = new("test-maker", "Tess Maker", EveryRole);
+
+    public static readonly TestOperator Checker = new("test-checker", "Chandra Checker", EveryRole);
+}
 
 /// <summary>Registering partners and calling as one of them, as a partner's own client would.</summary>
 public static class PartnerCalls
@@ -17,15 +31,16 @@ public static class PartnerCalls
 
     public static string NewPartnerCode(string prefix = "P") => $"{prefix}{Interlocked.Increment(ref sequence)}";
 
-    public static async Task<(HttpStatusCode Status, JsonObject Body)> RegisterPartnerAsync(this HttpClient api, string adminKey, object body) =>
-        await api.SendAsync(HttpMethod.Post, "/v1/admin/partners", JsonSerializer.Serialize(body), ("X-Api-Key", adminKey));
+    /// <summary>Registers a partner as the back office does: one operator makes the change, a second approves it.</summary>
+    public static Task<(HttpStatusCode Status, JsonObject Body)> RegisterPartnerAsync(this DompetKilatApp system, object body) =>
+        system.AdminAsync(HttpMethod.Post, "/v1/admin/partners", JsonSerializer.Serialize(body));
 
     /// <summary>A keyed partner calling from loopback, told apart from <c>LOCAL</c> by its key.</summary>
     public static async Task<TestPartner> NewPartnerAsync(
         this DompetKilatApp system, string[]? allowList = null, string[]? productCodes = null, string? webhookUrl = null)
     {
         var code = NewPartnerCode();
-        var (status, body) = await system.Api.RegisterPartnerAsync(system.AdminApiKey,
+        var (status, body) = await system.RegisterPartnerAsync(
             new { partnerCode = code, name = $"Partner {code}", allowList = allowList ?? Loopback, productCodes = productCodes ?? ["95"], webhookUrl });
         Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
         var partner = new TestPartner(code, body["data"]!["apiKey"]!.GetValue<string>(), body["data"]!["webhookSecret"]!.GetValue<string>());
@@ -41,8 +56,45 @@ public static class PartnerCalls
         return partner;
     }
 
+    /// <summary>
+    /// A back-office call as <see cref="Operators.Maker"/>, who holds every role. A change that needs
+    /// four eyes (202) is approved at once by <see cref="Operators.Checker"/>, and the answer is the
+    /// approval's, its data what the change issued (the partner, or its new keys), as a direct call's was.
+    /// </summary>
     public static Task<(HttpStatusCode Status, JsonObject Body)> AdminAsync(this DompetKilatApp system, HttpMethod method, string path, string? json = null) =>
-        system.Api.SendAsync(method, path, json, ("X-Api-Key", system.AdminApiKey));
+        system.AdminAsync(system.BackOffice, method, path, json);
+
+    /// <summary>As <see cref="AdminAsync(DompetKilatApp, HttpMethod, string, string?)"/>, on another back-office listener (a replica's own, another Api's).</summary>
+    public static async Task<(HttpStatusCode Status, JsonObject Body)> AdminAsync(
+        this DompetKilatApp system, HttpClient backOffice, HttpMethod method, string path, string? json = null)
+    {
+        var (status, body) = await backOffice.SendAsync(method, path, json, system.Bearer(Operators.Maker));
+        if (status != HttpStatusCode.Accepted)
+        {
+            return (status, body);
+        }
+
+        var changeId = body["data"]!["changeId"]!.GetValue<string>();
+        var (approved, approval) = await backOffice.SendAsync(HttpMethod.Post, $"/v1/admin/changes/{changeId}/approve", null,
+            system.Bearer(Operators.Checker));
+        if (approval["data"] is JsonObject { } data && (data["partner"] ?? data["keys"]) is JsonObject issued)
+        {
+            approval["data"] = issued.DeepClone();
+        }
+
+        return (approved, approval);
+    }
+
+    /// <summary>A back-office call as <paramref name="who"/>, answered as it is (a change stays pending).</summary>
+    public static Task<(HttpStatusCode Status, JsonObject Body)> AsOperatorAsync(
+        this DompetKilatApp system, TestOperator who, HttpMethod method, string path, string? json = null) =>
+        system.BackOffice.SendAsync(method, path, json, system.Bearer(who));
+
+    public static (string Name, string Value) Bearer(this DompetKilatApp system, TestOperator who) =>
+        ("Authorization", $"Bearer {system.TokenOf(who)}");
+
+    public static string TokenOf(this DompetKilatApp system, TestOperator who) =>
+        OperatorTokens.Mint(system.BackOfficeSigningKey, who.Subject, who.Name, who.Roles, TimeSpan.FromHours(1));
 
     public static Task<(HttpStatusCode Status, JsonObject Body)> GetAsPartnerAsync(this HttpClient client, string path, string? partnerKey) =>
         client.SendAsync(HttpMethod.Get, path, null, partnerKey is null ? null : ("X-Partner-Key", partnerKey));
@@ -92,6 +144,15 @@ public static class PartnerCalls
     /// <summary>A client for each Api replica's own socket, past the orchestrator's load-balancing proxy.</summary>
     public static IReadOnlyList<HttpClient> ApiReplicaClients(this DompetKilatApp system) =>
         [.. system.Replicas("api").Select(replica => new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{replica.Address.Port}") })];
+
+    /// <summary>A client for each Api replica's own back-office socket, past the orchestrator's proxy.</summary>
+    public static IReadOnlyList<HttpClient> BackOfficeReplicaClients(this DompetKilatApp system) =>
+        [.. system.Instances["api"].Select(id =>
+        {
+            Assert.True(system.App.ResourceNotifications.TryGetCurrentState(id, out var instance), $"no state for {id}");
+            var port = instance.Snapshot.EnvironmentVariables.Single(v => v.Name == "BackOffice__Port").Value;
+            return new HttpClient { BaseAddress = new Uri($"http://localhost:{port}") };
+        })];
 
     /// <summary>
     /// Checks that every Api replica already knows the partner's key: a registration is in force

@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Net;
 
 namespace DompetKilat.Tests.Infrastructure;
 
@@ -17,6 +20,10 @@ public sealed class ProductionApi(DompetKilatApp system) : IAsyncLifetime
     private Process? process;
 
     public HttpClient Api { get; private set; } = null!;
+
+    /// <summary>The back office's own listener, on a port chosen free before the start.</summary>
+    public HttpClient BackOffice { get; private set; } = null!;
+
 
     /// <summary>Everything the process wrote, for a failing test's message.</summary>
     public string Log => string.Join(Environment.NewLine, output);
@@ -43,13 +50,22 @@ public sealed class ProductionApi(DompetKilatApp system) : IAsyncLifetime
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         start.Environment["ConnectionStrings__dompetkilat"] = await system.App.GetConnectionStringAsync("dompetkilat");
         start.Environment["ConnectionStrings__redis"] = await system.App.GetConnectionStringAsync("redis");
-        start.Environment["Admin__ApiKey"] = system.AdminApiKey;
+        start.Environment["BackOffice__SigningKey"] = system.BackOfficeSigningKey;
+        start.Environment["BackOffice__Port"] = FreePort().ToString(CultureInfo.InvariantCulture);
         foreach (var (name, value) in system.EncryptionEnvironment())
         {
             start.Environment[name] = value;
         }
 
         return start;
+    }
+
+    /// <summary>A port nothing listens on now: Kestrel's own choice (port 0) would not tell the Api which listener is the back office's.</summary>
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     public async Task InitializeAsync()
@@ -77,11 +93,13 @@ public sealed class ProductionApi(DompetKilatApp system) : IAsyncLifetime
         }
 
         Api = new HttpClient { BaseAddress = new Uri(await listening.Task) };
+        BackOffice = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{start.Environment["BackOffice__Port"]}") };
     }
 
     public async Task DisposeAsync()
     {
         Api?.Dispose();
+        BackOffice?.Dispose();
         if (process is null)
         {
             return;

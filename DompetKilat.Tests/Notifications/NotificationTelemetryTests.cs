@@ -104,7 +104,8 @@ public sealed class NotificationTelemetryTests(DompetKilatApp system) : IAsyncLi
     private HttpRequestMessage Admin(string path, string json)
     {
         var request = Json(path, json);
-        request.Headers.Add("X-Api-Key", system.AdminApiKey);
+        request.RequestUri = new Uri(system.BackOffice.BaseAddress!, path);
+        request.Headers.Add(system.Bearer(Operators.Maker).Name, system.Bearer(Operators.Maker).Value);
         return request;
     }
 

@@ -128,7 +128,7 @@ public sealed class PartnerIdentificationTests(DompetKilatApp system) : IDisposa
     public async Task A_disabled_keyless_partner_is_05_403_on_every_replica_within_two_seconds()
     {
         var code = PartnerCalls.NewPartnerCode("K");
-        var (registered, _) = await system.Api.RegisterPartnerAsync(system.AdminApiKey,
+        var (registered, _) = await system.RegisterPartnerAsync(
             new { partnerCode = code, name = "Keyless", allowList = new[] { "203.0.113.128/25" }, productCodes = new[] { "95" }, keyless = true });
         Assert.Equal(HttpStatusCode.OK, registered);
         await AssertOnEveryReplicaAsync(null, HttpStatusCode.NotFound, "203.0.113.130");

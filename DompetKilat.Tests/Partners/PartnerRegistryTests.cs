@@ -59,7 +59,7 @@ public sealed class PartnerRegistryTests(DompetKilatApp system)
     public async Task Registration_shows_the_key_and_secret_once_and_stores_neither_in_clear()
     {
         var code = PartnerCalls.NewPartnerCode();
-        var (status, body) = await system.Api.RegisterPartnerAsync(system.AdminApiKey, new
+        var (status, body) = await system.RegisterPartnerAsync(new
         {
             partnerCode = code, name = "PT Tokoku", allowList = new[] { "203.0.113.0/24" }, productCodes = new[] { "95" },
             webhookUrl = "https://tokoku.example/dk/events",
@@ -102,7 +102,7 @@ public sealed class PartnerRegistryTests(DompetKilatApp system)
     [MemberData(nameof(BadRegistrations))]
     public async Task A_bad_registration_is_01_naming_the_field_and_stores_nothing(string why, object request, string field)
     {
-        var (status, body) = await system.Api.RegisterPartnerAsync(system.AdminApiKey, request);
+        var (status, body) = await system.RegisterPartnerAsync(request);
 
         Assert.True((HttpStatusCode.BadRequest, "01") == (status, body.Status()), $"{why}: {body.ToJsonString()}");
         Assert.Contains(field, body.ErrorFields());
@@ -115,7 +115,7 @@ public sealed class PartnerRegistryTests(DompetKilatApp system)
     {
         var partner = await system.NewPartnerAsync();
 
-        var (status, body) = await system.Api.RegisterPartnerAsync(system.AdminApiKey,
+        var (status, body) = await system.RegisterPartnerAsync(
             new { partnerCode = partner.Code, name = "again", allowList = new[] { "10.0.0.1" }, productCodes = new[] { "95" } });
 
         Assert.Equal((HttpStatusCode.Conflict, "02"), (status, body.Status()));
@@ -125,7 +125,7 @@ public sealed class PartnerRegistryTests(DompetKilatApp system)
     [Fact]
     public async Task A_keyless_range_overlapping_another_active_keyless_partner_is_02_naming_allowList()
     {
-        var (status, body) = await system.Api.RegisterPartnerAsync(system.AdminApiKey, new
+        var (status, body) = await system.RegisterPartnerAsync(new
         {
             partnerCode = PartnerCalls.NewPartnerCode("K"), name = "Overlapping", allowList = new[] { "198.51.100.128/25" },
             productCodes = new[] { "95" }, keyless = true,
@@ -157,9 +157,9 @@ public sealed class PartnerRegistryTests(DompetKilatApp system)
     }
 
     [Fact]
-    public async Task Partner_routes_need_the_admin_key_and_an_unknown_partner_is_001()
+    public async Task Partner_routes_need_an_operator_token_and_an_unknown_partner_is_001()
     {
-        var (withoutKey, _) = await system.Api.SendAsync(HttpMethod.Get, "/v1/admin/partners", null, null);
+        var (withoutKey, _) = await system.BackOffice.SendAsync(HttpMethod.Get, "/v1/admin/partners", null, null);
         var (unknown, body) = await system.AdminAsync(HttpMethod.Post, "/v1/admin/partners/NOSUCHPARTNER/disable");
 
         Assert.Equal(HttpStatusCode.Unauthorized, withoutKey);
@@ -174,11 +174,11 @@ public sealed class PartnerRegistryTests(DompetKilatApp system)
             Content = new StringContent($$"""{"partnerCode": "HUGE", "name": "{{new string('n', 10 * 1024 * 1024)}}"}""",
                 System.Text.Encoding.UTF8, "application/json"),
         };
-        request.Headers.Add("X-Api-Key", system.AdminApiKey);
+        request.Headers.Add(system.Bearer(Operators.Maker).Name, system.Bearer(Operators.Maker).Value);
         // As curl sends a large body: the refusal arrives before the upload.
         request.Headers.ExpectContinue = true;
 
-        using var response = await system.Api.SendAsync(request);
+        using var response = await system.BackOffice.SendAsync(request);
 
         Assert.Equal((HttpStatusCode.RequestEntityTooLarge, "06"), (response.StatusCode, (await ContractJson.ReadEnvelopeAsync(response)).Status()));
     }

@@ -54,7 +54,7 @@ public sealed class TrustControlTests(ThreeReplicaApp system, ITestOutputHelper 
         for (var round = 0; round < 50; round++)
         {
             var code = PartnerCalls.NewPartnerCode("T");
-            var (_, created) = await system.Api.RegisterPartnerAsync(system.AdminApiKey,
+            var (_, created) = await system.RegisterPartnerAsync(
                 new { partnerCode = code, name = "Trust", allowList = PartnerCalls.Loopback, productCodes = new[] { "95" } });
             Assert.Equal("00", created.Status());
             var first = created["data"]!["apiKey"]!.GetValue<string>();

@@ -58,10 +58,10 @@ public sealed class ErasureTests(DompetKilatApp system)
         var registration = await system.RegisteredBorrowerAsync();
         var nik = registration["idNumber"]!.GetValue<string>();
         var borrowerId = await BorrowerIdAsync(nik);
-        var replicas = system.ApiReplicaClients();
+        var replicas = system.BackOfficeReplicaClients();
 
         var answers = await Task.WhenAll(replicas.Select(replica => replica.SendAsync(
-            HttpMethod.Post, "/v1/admin/borrowers/erasure", new JsonObject { ["idNumber"] = nik }.ToJsonString(), ("X-Api-Key", system.AdminApiKey))));
+            HttpMethod.Post, "/v1/admin/borrowers/erasure", new JsonObject { ["idNumber"] = nik }.ToJsonString(), system.Bearer(Operators.Maker))));
 
         Assert.Equal(["00", "001"], answers.Select(a => a.Body.Status()).Order(StringComparer.Ordinal));
         await using var db = await system.CreateDbContextAsync();

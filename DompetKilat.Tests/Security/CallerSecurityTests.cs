@@ -137,7 +137,7 @@ public sealed class CallerSecurityTests(DompetKilatApp system) : IDisposable
     {
         // A keyless partner of its own, so exhausting its budget leaves the other tests' partners alone.
         const string caller = "203.0.113.77";
-        var (registered, _) = await system.Api.RegisterPartnerAsync(system.AdminApiKey, new
+        var (registered, _) = await system.RegisterPartnerAsync(new
         {
             partnerCode = PartnerCalls.NewPartnerCode("B"), name = "Budget", allowList = new[] { "203.0.113.64/27" },
             productCodes = new[] { "95" }, keyless = true,

@@ -37,7 +37,7 @@ public sealed class ProductionWebhookUrlTests(DompetKilatApp system, ProductionA
     {
         var code = PartnerCalls.NewPartnerCode("W");
 
-        var (status, body) = await production.Api.RegisterPartnerAsync(system.AdminApiKey, Terms(webhookUrl, code));
+        var (status, body) = await system.AdminAsync(production.BackOffice, HttpMethod.Post, "/v1/admin/partners", JsonSerializer.Serialize(Terms(webhookUrl, code)));
 
         Assert.True((HttpStatusCode.BadRequest, "01") == (status, body.Status()), $"{why}: {body.ToJsonString()}");
         Assert.Equal(["webhookUrl"], body.ErrorFields());
@@ -50,11 +50,11 @@ public sealed class ProductionWebhookUrlTests(DompetKilatApp system, ProductionA
     public async Task Updating_a_partner_to_it_is_01_naming_webhookUrl_and_changes_nothing(string why, string webhookUrl)
     {
         var code = PartnerCalls.NewPartnerCode("W");
-        var (registered, registration) = await production.Api.RegisterPartnerAsync(system.AdminApiKey, Terms(PublicWebhook, code));
+        var (registered, registration) = await system.AdminAsync(production.BackOffice, HttpMethod.Post, "/v1/admin/partners", JsonSerializer.Serialize(Terms(PublicWebhook, code)));
         Assert.True(registered == HttpStatusCode.OK, $"a public https webhookUrl was refused: {registration.ToJsonString()}");
 
-        var (status, body) = await production.Api.SendAsync(HttpMethod.Put, $"/v1/admin/partners/{code}",
-            JsonSerializer.Serialize(Terms(webhookUrl, code: null, name: "Renamed")), ("X-Api-Key", system.AdminApiKey));
+        var (status, body) = await system.AdminAsync(production.BackOffice, HttpMethod.Put, $"/v1/admin/partners/{code}",
+            JsonSerializer.Serialize(Terms(webhookUrl, code: null, name: "Renamed")));
 
         Assert.True((HttpStatusCode.BadRequest, "01") == (status, body.Status()), $"{why}: {body.ToJsonString()}");
         Assert.Equal(["webhookUrl"], body.ErrorFields());

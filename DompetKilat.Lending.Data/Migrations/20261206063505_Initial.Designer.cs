@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace DompetKilat.Lending.Data.Migrations
 {
     [DbContext(typeof(LendingDbContext))]
-    [Migration("20261206053752_Initial")]
+    [Migration("20261206063505_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -57,6 +57,10 @@ namespace DompetKilat.Lending.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("borrower_id");
 
+                    b.Property<Guid?>("ChangeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("change_id");
+
                     b.Property<long?>("KeyId")
                         .HasColumnType("bigint")
                         .HasColumnName("key_id");
@@ -68,6 +72,16 @@ namespace DompetKilat.Lending.Data.Migrations
                     b.Property<DateTime>("OccurredAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("occurred_at");
+
+                    b.Property<string>("OperatorName")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("operator_name");
+
+                    b.Property<string>("OperatorSubject")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("operator_subject");
 
                     b.Property<string>("Outcome")
                         .IsRequired()
@@ -108,7 +122,90 @@ namespace DompetKilat.Lending.Data.Migrations
                         .HasDatabaseName("ix_audit_events_borrower_id_id")
                         .HasFilter("borrower_id IS NOT NULL");
 
+                    b.HasIndex("OperatorSubject", "Id")
+                        .IsDescending(false, true)
+                        .HasDatabaseName("ix_audit_events_operator_subject_id")
+                        .HasFilter("operator_subject IS NOT NULL");
+
                     b.ToTable("audit_events", (string)null);
+                });
+
+            modelBuilder.Entity("DompetKilat.Lending.BackOffice.Change", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CheckerName")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("checker_name");
+
+                    b.Property<string>("CheckerSubject")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("checker_subject");
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTime>("MadeAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("made_at");
+
+                    b.Property<string>("MakerName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("maker_name");
+
+                    b.Property<string>("MakerSubject")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("maker_subject");
+
+                    b.Property<string>("PartnerCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("partner_code");
+
+                    b.Property<string>("Request")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("request");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("role");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.HasKey("Id")
+                        .HasName("pk_changes");
+
+                    b.HasIndex("State", "MadeAt")
+                        .HasDatabaseName("ix_changes_state_made_at");
+
+                    b.ToTable("changes", (string)null);
                 });
 
             modelBuilder.Entity("DompetKilat.Lending.Borrowers.Borrower", b =>

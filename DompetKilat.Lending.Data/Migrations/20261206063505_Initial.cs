@@ -23,6 +23,29 @@ namespace DompetKilat.Lending.Data.Migrations
                 incrementBy: 10);
 
             migrationBuilder.CreateTable(
+                name: "changes",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    role = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    partner_code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    request = table.Column<string>(type: "jsonb", nullable: false),
+                    state = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    maker_subject = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    maker_name = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    made_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    expires_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    checker_subject = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
+                    checker_name = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    decided_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_changes", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "partners",
                 columns: table => new
                 {
@@ -99,7 +122,10 @@ namespace DompetKilat.Lending.Data.Migrations
                     subject = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     trace_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
                     source_address = table.Column<string>(type: "character varying(45)", maxLength: 45, nullable: true),
-                    key_id = table.Column<long>(type: "bigint", nullable: true)
+                    key_id = table.Column<long>(type: "bigint", nullable: true),
+                    operator_subject = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
+                    operator_name = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    change_id = table.Column<Guid>(type: "uuid", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -357,6 +383,13 @@ namespace DompetKilat.Lending.Data.Migrations
                 column: "loan_id");
 
             migrationBuilder.CreateIndex(
+                name: "ix_audit_events_operator_subject_id",
+                table: "audit_events",
+                columns: new[] { "operator_subject", "id" },
+                descending: new[] { false, true },
+                filter: "operator_subject IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_audit_events_partner_id",
                 table: "audit_events",
                 column: "partner_id");
@@ -393,6 +426,11 @@ namespace DompetKilat.Lending.Data.Migrations
                 table: "borrowers",
                 column: "phone_number_index",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_changes_state_made_at",
+                table: "changes",
+                columns: new[] { "state", "made_at" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_loan_callbacks_parked",
@@ -546,6 +584,9 @@ namespace DompetKilat.Lending.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "borrower_documents");
+
+            migrationBuilder.DropTable(
+                name: "changes");
 
             migrationBuilder.DropTable(
                 name: "loan_callbacks");
