@@ -10,6 +10,7 @@ source eng/prepare.sh
 ensure_apt_packages
 ensure_dev_certificate
 ensure_openapi_lint
+ensure_prism
 # Release, so a developer's ./run.sh (Debug) keeps running untouched while the tests build.
 build_solution Release
 

@@ -54,6 +54,10 @@ ensure_deploy_validator() { ensure_npm_packages "$repo_root/deploy/validate" "th
 # The OpenAPI linter the test suite runs on the Api's document (Redocly CLI).
 ensure_openapi_lint() { ensure_npm_packages "$repo_root/eng/openapi" "the OpenAPI linter"; }
 
+# The validating proxy the test suite puts in front of the running Api, to prove its OpenAPI
+# documents say what it accepts and answers (Stoplight Prism).
+ensure_prism() { ensure_npm_packages "$repo_root/eng/prism" "the OpenAPI validating proxy"; }
+
 # The ASP.NET Core HTTPS development certificate, trusted; without it the dashboard opens with a
 # "No trusted development certificate" banner. On Linux 'dotnet dev-certs https --trust' puts it in
 # the user's .NET root store (what the dashboard checks) and in ~/.aspnet/dev-certs/trust for
