@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using DompetKilat.Api.Admin;
 using DompetKilat.Api.Partners;
 using DompetKilat.Api.Security;
@@ -127,6 +129,21 @@ internal static class ContractOpenApi
             return Task.CompletedTask;
         });
 
+        // A property left out when null is in no answer that has nothing for it, so it cannot be
+        // required there, whatever the constructor it is bound through says.
+        options.AddSchemaTransformer((schema, context, _) =>
+        {
+            if (schema.Required is { Count: > 0 } required)
+            {
+                foreach (var property in context.JsonTypeInfo.Properties.Where(OmittedWhenEmpty))
+                {
+                    required.Remove(property.Name);
+                }
+            }
+
+            return Task.CompletedTask;
+        });
+
         options.AddOperationTransformer(async (operation, context, cancellationToken) =>
         {
             if (context.Description.RelativePath?.StartsWith("v1/", StringComparison.Ordinal) != true)
@@ -159,6 +176,10 @@ internal static class ContractOpenApi
             }
         });
     }
+
+    private static bool OmittedWhenEmpty(JsonPropertyInfo property) =>
+        property.AttributeProvider?.GetCustomAttributes(typeof(JsonIgnoreAttribute), inherit: true).OfType<JsonIgnoreAttribute>()
+            .Any(i => i.Condition is JsonIgnoreCondition.WhenWritingNull or JsonIgnoreCondition.WhenWritingDefault) == true;
 
     /// <summary>
     /// Who may call each route, in the document's terms: the security schemes, declared once,
