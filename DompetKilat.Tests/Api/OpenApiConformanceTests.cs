@@ -97,6 +97,15 @@ public sealed class OpenApiConformanceTests(DompetKilatApp system)
             $"/v1/admin/changes/{update["data"]!["changeId"]!.GetValue<string>()}/reject", null, checker));
         await Expect(HttpStatusCode.OK, backOffice.SendAsync(HttpMethod.Get, $"/v1/admin/partners/{code}/events", null, maker));
 
+        var rotation = await Expect(HttpStatusCode.Accepted, backOffice.SendAsync(HttpMethod.Post, $"/v1/admin/partners/{code}/keys",
+            """{"webhookSecret": true, "revokePrevious": false}""", maker));
+        await Expect(HttpStatusCode.OK, backOffice.SendAsync(HttpMethod.Post,
+            $"/v1/admin/changes/{rotation["data"]!["changeId"]!.GetValue<string>()}/approve", null, checker));
+        await Expect(HttpStatusCode.OK, backOffice.SendAsync(HttpMethod.Post, $"/v1/admin/partners/{code}/disable", null, maker));
+        var enabling = await Expect(HttpStatusCode.Accepted, backOffice.SendAsync(HttpMethod.Post, $"/v1/admin/partners/{code}/enable", null, maker));
+        await Expect(HttpStatusCode.OK, backOffice.SendAsync(HttpMethod.Post,
+            $"/v1/admin/changes/{enabling["data"]!["changeId"]!.GetValue<string>()}/approve", null, checker));
+
         var toApprove = await system.AppliedLoanAsync();
         await Expect(HttpStatusCode.OK, backOffice.SendAsync(HttpMethod.Post, $"/v1/admin/loan/{toApprove}/approve", "{}", maker));
         await Expect(HttpStatusCode.Conflict, backOffice.SendAsync(HttpMethod.Post, $"/v1/admin/loan/{toApprove}/approve", "{}", maker));
@@ -115,6 +124,9 @@ public sealed class OpenApiConformanceTests(DompetKilatApp system)
         await Expect(HttpStatusCode.OK, backOffice.SendAsync(HttpMethod.Post, "/v1/admin/borrowers/erasure", subject, maker));
 
         await Expect(HttpStatusCode.NotFound, backOffice.SendAsync(HttpMethod.Get, "/v1/admin/partners/NOSUCHPARTNER", null, maker));
+        await Expect(HttpStatusCode.NotFound, backOffice.SendAsync(HttpMethod.Post, "/v1/admin/callbacks/999999999999/retry", null, maker));
+        await Expect(HttpStatusCode.NotFound, backOffice.SendAsync(HttpMethod.Post,
+            "/v1/admin/events/evt_00000000000000000000000000000000/redeliver", null, maker));
         await Expect(HttpStatusCode.NotFound, backOffice.SendAsync(HttpMethod.Post, "/v1/admin/borrowers/access-request",
             new JsonObject { ["idNumber"] = UnknownIdNumber }.ToJsonString(), maker));
         await Expect(HttpStatusCode.Forbidden, backOffice.SendAsync(HttpMethod.Get, "/v1/admin/master-keys", null,
