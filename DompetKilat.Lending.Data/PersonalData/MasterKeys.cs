@@ -33,8 +33,6 @@ public sealed class MasterKeys
     /// <summary>The key new data keys are wrapped with, and the one the rotation job rewraps every older data key with.</summary>
     public string ActiveKeyId { get; }
 
-    public bool Has(string keyId) => keys.ContainsKey(keyId);
-
     public IReadOnlyCollection<string> KeyIds => keys.Keys;
 
     public byte[] Wrap(DataKey dataKey, string keyId, RowAddress row)
