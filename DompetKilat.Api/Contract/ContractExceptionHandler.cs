@@ -56,31 +56,20 @@ internal sealed class ContractExceptionHandler(ILogger<ContractExceptionHandler>
         return true;
     }
 
-    private static PersonalDataUnreadableException? Unreadable(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is PersonalDataUnreadableException unreadable)
-            {
-                return unreadable;
-            }
-        }
-
-        return null;
-    }
+    private static PersonalDataUnreadableException? Unreadable(Exception exception) =>
+        Chain(exception).OfType<PersonalDataUnreadableException>().FirstOrDefault();
 
     /// <summary>The database unreachable or restarting: nothing was committed, and the caller may safely retry.</summary>
-    private static bool IsDependencyDown(Exception exception)
+    private static bool IsDependencyDown(Exception exception) =>
+        Chain(exception).Any(e => e is NpgsqlException { IsTransient: true } or TimeoutException or System.Net.Sockets.SocketException);
+
+    /// <summary>The exception and every one it wraps: EF and Npgsql wrap the cause that decides the answer.</summary>
+    private static IEnumerable<Exception> Chain(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is NpgsqlException { IsTransient: true } or TimeoutException or System.Net.Sockets.SocketException)
-            {
-                return true;
-            }
+            yield return e;
         }
-
-        return false;
     }
 
     /// <summary>
