@@ -13,29 +13,9 @@ internal sealed class EventRetention(
 {
     private const int Batch = 500;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.RetentionSweep, clock);
-        try
-        {
-            do
-            {
-                try
-                {
-                    await SweepAsync(stoppingToken);
-                }
-                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-                {
-                    logger.LogError(ex, "Removing partner events past retention failed; the next sweep tries again");
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down; what is left goes at the next start.
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicRounds.RunAsync(options.Value.RetentionSweep, clock, SweepAsync,
+            ex => logger.LogError(ex, "Removing partner events past retention failed; the next sweep tries again"), stoppingToken);
 
     private async Task SweepAsync(CancellationToken cancellationToken)
     {

@@ -47,36 +47,24 @@ internal sealed class BorrowerRetention(
 
     private static readonly int[] TerminalStatuses = [.. Enum.GetValues<LoanStatus>().Where(s => s.IsTerminal()).Select(s => (int)s)];
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicRounds.RunAsync(options.Value.Interval, clock, EraseDueAsync,
+            ex => logger.LogError(ex, "Retention round failed; trying again after the interval"), stoppingToken);
+
+    private async Task EraseDueAsync(CancellationToken cancellationToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        var erased = 0;
+        (int Due, int Erased) batch;
+        do
         {
-            try
-            {
-                var erased = 0;
-                (int Due, int Erased) batch;
-                do
-                {
-                    batch = await EraseDueBatchAsync(stoppingToken);
-                    erased += batch.Erased;
-                }
-                while (batch.Due == BatchSize);
+            batch = await EraseDueBatchAsync(cancellationToken);
+            erased += batch.Erased;
+        }
+        while (batch.Due == BatchSize);
 
-                if (erased > 0)
-                {
-                    logger.LogInformation("Retention erased the personal data of {Count} borrowers", erased);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                logger.LogError(ex, "Retention round failed; trying again after the interval");
-            }
-
-            await Task.Delay(options.Value.Interval, clock, stoppingToken);
+        if (erased > 0)
+        {
+            logger.LogInformation("Retention erased the personal data of {Count} borrowers", erased);
         }
     }
 
