@@ -140,17 +140,22 @@ public static class AdminPartnerEndpoints
     public static async Task<Results<Ok<ApiResponse<PartnerView>>, JsonHttpResult<ApiResponse<ErrorData>>>> DisablePartner(
         string partnerCode, [AsParameters] PartnerServices services, CancellationToken cancellationToken)
     {
+        await using var transaction = await services.Db.Database.BeginTransactionAsync(cancellationToken);
         var partner = await services.Db.Partners.SingleOrDefaultAsync(p => p.Code == partnerCode, cancellationToken);
         if (partner is null)
         {
             return PartnerNotFound(partnerCode);
         }
 
+        // Answered once every write admitted before it has committed; none admitted after it commits.
+        await PartnerWriteLock.TakeForChangeAsync(services.Db, partner.Id, cancellationToken);
         if (partner.Disable(services.Now))
         {
             services.Audit.SaveWith(services.Db, subject: partner.Code);
             await services.Db.SaveChangesAsync(cancellationToken);
         }
+
+        await transaction.CommitAsync(cancellationToken);
 
         return ContractResults.Success(PartnerView.From(partner));
     }
@@ -210,6 +215,8 @@ public static class AdminPartnerEndpoints
                     return PartnerNotFound(change.PartnerCode);
                 }
 
+                await PartnerWriteLock.TakeForChangeAsync(db, partner.Id, cancellationToken);
+
                 if ((await services.RefuseAsync(request, cancellationToken) ?? await RefuseTermsAsync(db, request, partner.Id, cancellationToken)) is { } refusal)
                 {
                     return refusal;
@@ -235,6 +242,8 @@ public static class AdminPartnerEndpoints
                     return PartnerNotFound(change.PartnerCode);
                 }
 
+                await PartnerWriteLock.TakeForChangeAsync(db, partner.Id, cancellationToken);
+
                 var revoke = request.RevokePrevious ?? false;
                 var issued = partner.Rotate(request.WebhookSecret ?? false, revoke, now);
                 await db.SaveChangesAsync(cancellationToken);
@@ -249,6 +258,8 @@ public static class AdminPartnerEndpoints
                 {
                     return PartnerNotFound(change.PartnerCode);
                 }
+
+                await PartnerWriteLock.TakeForChangeAsync(db, partner.Id, cancellationToken);
 
                 if (await RefuseEnablingAsync(db, partner, cancellationToken) is { } refusal)
                 {

@@ -1,3 +1,4 @@
+using DompetKilat.Lending.Data;
 using DompetKilat.Lending.Data.PersonalData;
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
@@ -242,6 +243,34 @@ public sealed class TrustControlTests(ThreeReplicaApp system, ITestOutputHelper 
         await using var db = await system.CreateDbContextAsync();
         var nik = registration["idNumber"]!.GetValue<string>();
         Assert.False(await db.Borrowers.HavingIdNumber(system.BlindIndex, nik).AnyAsync());
+    }
+
+    [Fact]
+    public async Task A_disable_answers_only_once_the_writes_already_admitted_have_committed()
+    {
+        var partner = await system.NewPartnerAsync();
+        await using var db = await system.CreateDbContextAsync();
+        var partnerId = await db.Partners.Where(p => p.Code == partner.Code).Select(p => p.Id).SingleAsync();
+
+        // A write admitted and not yet committed holds its partner's write lock shared, as a registration's batch does.
+        await using var write = new NpgsqlConnection(await system.App.GetConnectionStringAsync("dompetkilat"));
+        await write.OpenAsync();
+        await using var inFlight = await write.BeginTransactionAsync();
+        await using (var share = new NpgsqlCommand(PartnerWriteLock.Shared, write, inFlight) { Parameters = { new() { Value = partnerId } } })
+        {
+            await share.ExecuteNonQueryAsync();
+        }
+
+        var disabling = system.AdminAsync(HttpMethod.Post, $"/v1/admin/partners/{partner.Code}/disable");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.False(disabling.IsCompleted, "the disable answered while a write it must wait for was still in flight");
+
+        await inFlight.CommitAsync();
+        var (_, disabled) = await disabling.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("00", disabled.Status());
+        using var another = system.ApiReplicaClients()[1];
+        var (status, refused) = await another.PostAsPartnerAsync("/v1/borrower/register", TestPeople.Registration(), partner.ApiKey);
+        Assert.Equal((HttpStatusCode.Forbidden, "05"), (status, refused.Status()));
     }
 
     [Fact]
