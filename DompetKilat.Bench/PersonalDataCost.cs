@@ -25,7 +25,7 @@ internal static class PersonalDataCost
     {
         var masterKeys = new MasterKeys(Keys);
         var index = new BlindIndex(Keys);
-        var borrower = new Borrower(1, 1, "3626382876387831", "6281234567890", "bench.borrower@example.co.id", "Bench Borrower",
+        var borrower = new Borrower(1, 1, 1, "3626382876387831", "6281234567890", "bench.borrower@example.co.id", "Bench Borrower",
             new DateOnly(1990, 1, 2), DateTime.UtcNow);
         var personal = new FieldAddress(BorrowerColumns.Table, "personal_data", 1);
         var (ktp, selfie) = (new FieldAddress(BorrowerColumns.DocumentsTable, "foto_ktp", 1), new FieldAddress(BorrowerColumns.DocumentsTable, "foto_selfie", 1));

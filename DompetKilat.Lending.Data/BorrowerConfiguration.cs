@@ -14,6 +14,9 @@ internal sealed class BorrowerConfiguration : IEntityTypeConfiguration<Borrower>
 
     public const string IdSequence = "borrowers_hilo";
 
+    /// <summary>Ids taken from the sequence at a time (<see cref="IdBlocks"/>): one round trip per block, not per borrower.</summary>
+    public const int IdBlock = 100;
+
     public void Configure(EntityTypeBuilder<Borrower> builder)
     {
         builder.ToTable("borrowers");
@@ -56,8 +59,11 @@ internal sealed class BorrowerConfiguration : IEntityTypeConfiguration<Borrower>
         // application would read (and decrypt) the previous photos only to replace them.
         builder.HasOne(b => b.Documents).WithOne().HasForeignKey<BorrowerDocuments>(d => d.Id).OnDelete(DeleteBehavior.Cascade);
 
-        builder.HasOne(b => b.Partner).WithMany().HasForeignKey(b => b.PartnerId).OnDelete(DeleteBehavior.Restrict);
-        builder.HasOne(b => b.Product).WithMany().HasForeignKey(b => b.ProductId).OnDelete(DeleteBehavior.Restrict);
+        // No foreign key to the partner or the product: every registration would share-lock those same
+        // two rows, and under concurrency each lock became a multixact (ReferenceIntegrity has the
+        // measurement). The partner registry only admits existing partners and active products, no
+        // partner or product is ever deleted, and the worker's integrity check reports any dangling
+        // reference. The latest loan's key stays: it is checked against the application's own new loan.
         builder.HasOne(b => b.LatestLoan).WithMany().HasForeignKey(b => b.LatestLoanId).OnDelete(DeleteBehavior.Restrict);
     }
 }

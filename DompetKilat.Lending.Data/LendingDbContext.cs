@@ -37,6 +37,9 @@ public sealed class LendingDbContext(DbContextOptions<LendingDbContext> options)
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(LendingDbContext).Assembly);
+        // The Api takes ids from these blocks too (IdBlocks), for the rows it stores without the tracker.
+        modelBuilder.HasSequence(BorrowerConfiguration.IdSequence).IncrementsBy(BorrowerConfiguration.IdBlock);
+        modelBuilder.HasSequence(LoanConfiguration.IdSequence).IncrementsBy(BorrowerConfiguration.IdBlock);
 
         // Pooled contexts cannot take services in their constructor; the protector comes from the
         // application's container the context was registered in.

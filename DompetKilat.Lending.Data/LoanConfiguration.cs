@@ -31,7 +31,8 @@ public sealed class LoanConfiguration : IEntityTypeConfiguration<Loan>
         builder.HasIndex(l => new { l.BorrowerId, l.CreatedAt });
 
         builder.HasOne(l => l.Borrower).WithMany().HasForeignKey(l => l.BorrowerId).OnDelete(DeleteBehavior.Restrict);
-        builder.HasOne<Products.Product>().WithMany().HasForeignKey(l => l.ProductId).OnDelete(DeleteBehavior.Restrict);
+        // No foreign key to the product: each application would share-lock the same product row. The
+        // registry admits active products only, none is ever deleted, and the integrity check watches.
         builder.OwnsOne(l => l.References, r => r.ToTable("loan_references"));
         // Each repayment snapshot replaces the whole history, so it is kept whole, as the lender sent it.
         builder.ComplexCollection(l => l.Histories, h => h.ToJson("histories"));

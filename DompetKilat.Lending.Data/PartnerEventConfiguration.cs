@@ -1,6 +1,5 @@
 using DompetKilat.Lending.Loans;
 using DompetKilat.Lending.Notifications;
-using DompetKilat.Lending.Partners;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -35,7 +34,9 @@ public sealed class PartnerEventConfiguration : IEntityTypeConfiguration<Partner
         // Retention removes the oldest first.
         builder.HasIndex(e => e.OccurredAt).HasDatabaseName("ix_partner_events_occurred_at");
 
-        builder.HasOne<Partner>().WithMany().HasForeignKey(e => e.PartnerId).OnDelete(DeleteBehavior.Restrict);
+        // No foreign key to the partner: every event written would share-lock its partner's row, the
+        // same row for all of a partner's events. Events are written for partners read in the same
+        // transaction, none is ever deleted, and the integrity check watches.
         builder.HasOne<Loan>().WithMany().HasForeignKey(e => e.LoanId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -42,7 +42,7 @@ public static class AdminBorrowerEndpoints
         var idNumberIndex = services.BlindIndex.IdNumber(request.IdNumber!);
         var owner = await services.Db.Borrowers.AsNoTracking()
             .HavingIdNumber(services.BlindIndex, request.IdNumber!)
-            .Select(b => new { b.Id, b.PartnerId, PartnerCode = b.Partner!.Code })
+            .Select(b => new { b.Id, b.PartnerId, PartnerCode = services.Db.Partners.Where(p => p.Id == b.PartnerId).Select(p => p.Code).Single() })
             .SingleOrDefaultAsync(cancellationToken);
         if (owner is null)
         {

@@ -35,6 +35,22 @@ public sealed class AuditRecord
     /// <summary>Adds the entry of a successful change to the context, so it commits with the change or not at all.</summary>
     public void SaveWith(LendingDbContext db, Borrower? borrower = null, Loan? loan = null, string? subject = null, Guid? changeId = null)
     {
+        // Ids are assigned before the insert, so only the tracker knows which records already existed.
+        db.AuditEvents.Add(ForChange(
+            borrower?.Id ?? loan?.BorrowerId, loan?.Id, subject, changeId,
+            existingBorrowerId: borrower is not null && db.Entry(borrower).State != EntityState.Added ? borrower.Id : loan?.BorrowerId,
+            existingLoanId: loan is not null && db.Entry(loan).State != EntityState.Added ? loan.Id : null));
+    }
+
+    /// <summary>
+    /// The entry of a successful change that the change's own statement writes, so it commits with
+    /// the change or not at all. Should the change fail, the entry of the failure names only the
+    /// records that existed before it (<paramref name="existingBorrowerId"/>, <paramref name="existingLoanId"/>).
+    /// </summary>
+    public AuditEvent ForChange(
+        long? borrowerId = null, long? loanId = null, string? subject = null, Guid? changeId = null,
+        long? existingBorrowerId = null, long? existingLoanId = null)
+    {
         var open = Open();
         savedWithChange = new AuditEvent
         {
@@ -42,14 +58,10 @@ public sealed class AuditRecord
             Outcome = ContractStatus.Success, TraceId = open.TraceId, Subject = subject ?? open.Subject,
             SourceAddress = open.SourceAddress, KeyId = open.KeyId,
             OperatorSubject = open.OperatorSubject, OperatorName = open.OperatorName, ChangeId = changeId ?? open.ChangeId,
-            Borrower = borrower, BorrowerId = borrower?.Id ?? loan?.BorrowerId,
-            Loan = loan, LoanId = loan?.Id,
+            BorrowerId = borrowerId, LoanId = loanId,
         };
-        db.AuditEvents.Add(savedWithChange);
-        // Ids are assigned before the insert, so only the tracker knows which records already existed.
-        storedBefore = (
-            borrower is not null && db.Entry(borrower).State != EntityState.Added ? borrower.Id : loan?.BorrowerId,
-            loan is not null && db.Entry(loan).State != EntityState.Added ? loan.Id : null);
+        storedBefore = (existingBorrowerId, existingLoanId);
+        return savedWithChange;
     }
 
     internal void Begin(HttpContext context, DateTime now)

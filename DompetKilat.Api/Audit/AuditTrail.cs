@@ -62,6 +62,7 @@ public sealed class AuditUnavailableException(string message, Exception innerExc
 internal sealed class AuditTrailWriter(AuditTrail trail, IServiceScopeFactory scopes, ILogger<AuditTrailWriter> logger) : BackgroundService
 {
     private const int BatchSize = 500;
+    private const string Copy = $"COPY audit_events ({AuditEntrySql.Columns}) FROM STDIN (FORMAT BINARY)";
     private const int Writers = 2;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -132,11 +133,7 @@ internal sealed class AuditTrailWriter(AuditTrail trail, IServiceScopeFactory sc
         try
         {
             var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-            await using var importer = await connection.BeginBinaryImportAsync("""
-                COPY audit_events (occurred_at, actor, partner_id, action, outcome, borrower_id, loan_id, subject, trace_id, source_address, key_id,
-                    operator_subject, operator_name, change_id)
-                FROM STDIN (FORMAT BINARY)
-                """);
+            await using var importer = await connection.BeginBinaryImportAsync(Copy);
             foreach (var entry in batch.Select(p => p.Entry))
             {
                 await importer.StartRowAsync();

@@ -53,34 +53,26 @@ public static class BorrowerEndpoints
         }
 
         var now = services.Clock.GetUtcNow().UtcDateTime;
-        // A refused save aborts the transaction anyway, and a savepoint per registration would cost a round trip.
-        services.Db.Database.AutoSavepointsEnabled = false;
-        await using var transaction = await services.Db.Database.BeginTransactionAsync(cancellationToken);
-        if (await services.Db.RefuseIfNoLongerAdmittedAsync(partner, now, cancellationToken) is { } refusal)
-        {
-            return refusal;
-        }
-
         var borrower = new Borrower(
-            partner.Id, productId, request.IdNumber!, request.PhoneNumber!, request.Email!, request.FullName!,
-            DateOnly.ParseExact(request.BirthDate!, FieldRules.ContractDateFormat), now);
-        // Asynchronously: the id comes from a HiLo block, and a request that finds the block spent
-        // must wait for the next one without blocking its thread (the synchronous path spins).
-        await services.Db.Borrowers.AddAsync(borrower, cancellationToken);
-        services.Audit.SaveWith(services.Db, borrower);
-
+            await services.Registration.NewIdAsync(cancellationToken), partner.Id, productId, request.IdNumber!, request.PhoneNumber!,
+            request.Email!, request.FullName!, DateOnly.ParseExact(request.BirthDate!, FieldRules.ContractDateFormat), now);
+        WriteAdmission admission;
         try
         {
-            await services.Db.SaveChangesAsync(cancellationToken);
+            admission = await services.Registration.StoreAsync(borrower, partner.KeyId, services.Audit.ForChange(borrowerId: borrower.Id), cancellationToken);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique
-                                           && DuplicateBorrowerField.FromConstraint(unique.ConstraintName) is { } field)
+        catch (PostgresException unique) when (unique.SqlState == PostgresErrorCodes.UniqueViolation
+                                               && DuplicateBorrowerField.FromConstraint(unique.ConstraintName) is { } field)
         {
             var value = field switch { "idNumber" => borrower.IdNumber, "phoneNumber" => borrower.PhoneNumber, _ => borrower.Email };
             return ContractResults.AlreadyRegistered($"{field} {value} is already registered");
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        if (PartnerAdmission.Refusal(admission, partner) is { } refusal)
+        {
+            return refusal;
+        }
+
         BorrowerLog.Registered(services.Logger, borrower.Id, request.ProductCode!, borrower.IdNumber);
         return ContractResults.Success(RegisteredBorrower.From(borrower));
     }
@@ -104,8 +96,10 @@ public static class BorrowerEndpoints
 }
 
 public sealed class BorrowerServices(
-    LendingDbContext db, AuditRecord audit, BlindIndex blindIndex, TimeProvider clock, ILogger<BorrowerServices> logger)
+    LendingDbContext db, BorrowerRegistration registration, AuditRecord audit, BlindIndex blindIndex, TimeProvider clock, ILogger<BorrowerServices> logger)
 {
+    public BorrowerRegistration Registration { get; } = registration;
+
     public BlindIndex BlindIndex { get; } = blindIndex;
 
     public AuditRecord Audit { get; } = audit;

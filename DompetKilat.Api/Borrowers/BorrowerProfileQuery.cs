@@ -21,7 +21,7 @@ public static class BorrowerProfileQuery
                 .Select(b => new BorrowerProfileRow(
                     b,
                     b.Documents,
-                    b.Product!.Code,
+                    db.Products.Where(p => p.Id == b.ProductId).Select(p => p.Code).Single(),
                     b.LatestLoan == null
                         ? null
                         : new LatestLoanTerms(

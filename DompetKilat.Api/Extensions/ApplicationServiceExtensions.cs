@@ -17,6 +17,8 @@ internal static class ApplicationServiceExtensions
     {
         builder.AddLendingDatabase();
         builder.AddFieldEncryption();
+        builder.Services.AddSingleton<LendingIds>();
+        builder.Services.AddScoped<BorrowerRegistration>();
         // Redis only speeds up replay answers and wakes the workers, so losing it degrades health instead of failing it.
         builder.AddRedisClient(ResourceNames.Redis, settings => settings.DisableHealthChecks = true);
         builder.Services.AddHealthChecks().AddRedis(

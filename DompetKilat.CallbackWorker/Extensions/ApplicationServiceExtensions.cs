@@ -44,6 +44,11 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section);
         builder.Services.AddHostedService<BorrowerRetention>();
 
+        builder.Services.AddOptions<ReferenceIntegrityOptions>().BindConfiguration(ReferenceIntegrityOptions.Section)
+            .Validate(o => o.Interval > TimeSpan.Zero, "ReferenceIntegrity:Interval must be positive")
+            .ValidateOnStart();
+        builder.Services.AddHostedService<ReferenceIntegrityCheck>();
+
         builder.Services.AddOptions<MasterKeyRotationOptions>().BindConfiguration(MasterKeyRotationOptions.Section)
             .Validate(o => o.BatchSize > 0 && o.BatchPause >= TimeSpan.Zero && o.Interval > TimeSpan.Zero,
                 "MasterKeyRotation needs a positive BatchSize and Interval and a BatchPause of zero or more")

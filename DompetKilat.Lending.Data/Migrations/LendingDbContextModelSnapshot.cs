@@ -24,10 +24,10 @@ namespace DompetKilat.Lending.Data.Migrations
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.HasSequence("borrowers_hilo")
-                .IncrementsBy(10);
+                .IncrementsBy(100);
 
             modelBuilder.HasSequence("loans_hilo")
-                .IncrementsBy(10);
+                .IncrementsBy(100);
 
             modelBuilder.Entity("DompetKilat.Lending.Audit.AuditEvent", b =>
                 {
@@ -107,12 +107,6 @@ namespace DompetKilat.Lending.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_audit_events");
-
-                    b.HasIndex("LoanId")
-                        .HasDatabaseName("ix_audit_events_loan_id");
-
-                    b.HasIndex("PartnerId")
-                        .HasDatabaseName("ix_audit_events_partner_id");
 
                     b.HasIndex("BorrowerId", "Id")
                         .IsDescending(false, true)
@@ -291,15 +285,9 @@ namespace DompetKilat.Lending.Data.Migrations
                     b.HasIndex("LatestLoanId")
                         .HasDatabaseName("ix_borrowers_latest_loan_id");
 
-                    b.HasIndex("PartnerId")
-                        .HasDatabaseName("ix_borrowers_partner_id");
-
                     b.HasIndex("PhoneNumberIndex")
                         .IsUnique()
                         .HasDatabaseName("ux_borrowers_phone_number");
-
-                    b.HasIndex("ProductId")
-                        .HasDatabaseName("ix_borrowers_product_id");
 
                     b.ToTable("borrowers", (string)null);
                 });
@@ -548,9 +536,6 @@ namespace DompetKilat.Lending.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ux_loans_loan_code")
                         .HasFilter("loan_code <> ''");
-
-                    b.HasIndex("ProductId")
-                        .HasDatabaseName("ix_loans_product_id");
 
                     b.HasIndex("BorrowerId", "CreatedAt")
                         .HasDatabaseName("ix_loans_borrower_id_created_at");
@@ -856,31 +841,6 @@ namespace DompetKilat.Lending.Data.Migrations
                         });
                 });
 
-            modelBuilder.Entity("DompetKilat.Lending.Audit.AuditEvent", b =>
-                {
-                    b.HasOne("DompetKilat.Lending.Borrowers.Borrower", "Borrower")
-                        .WithMany()
-                        .HasForeignKey("BorrowerId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_audit_events_borrowers_borrower_id");
-
-                    b.HasOne("DompetKilat.Lending.Loans.Loan", "Loan")
-                        .WithMany()
-                        .HasForeignKey("LoanId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_audit_events_loans_loan_id");
-
-                    b.HasOne("DompetKilat.Lending.Partners.Partner", null)
-                        .WithMany()
-                        .HasForeignKey("PartnerId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_audit_events_partners_partner_id");
-
-                    b.Navigation("Borrower");
-
-                    b.Navigation("Loan");
-                });
-
             modelBuilder.Entity("DompetKilat.Lending.Borrowers.Borrower", b =>
                 {
                     b.HasOne("DompetKilat.Lending.Loans.Loan", "LatestLoan")
@@ -888,20 +848,6 @@ namespace DompetKilat.Lending.Data.Migrations
                         .HasForeignKey("LatestLoanId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_borrowers_loans_latest_loan_id");
-
-                    b.HasOne("DompetKilat.Lending.Partners.Partner", "Partner")
-                        .WithMany()
-                        .HasForeignKey("PartnerId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_borrowers_partners_partner_id");
-
-                    b.HasOne("DompetKilat.Lending.Products.Product", "Product")
-                        .WithMany()
-                        .HasForeignKey("ProductId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_borrowers_products_product_id");
 
                     b.OwnsOne("DompetKilat.Lending.Borrowers.BorrowerAsset", "Asset", b1 =>
                         {
@@ -1064,10 +1010,6 @@ namespace DompetKilat.Lending.Data.Migrations
 
                     b.Navigation("Marital");
 
-                    b.Navigation("Partner");
-
-                    b.Navigation("Product");
-
                     b.Navigation("Religion");
                 });
 
@@ -1099,13 +1041,6 @@ namespace DompetKilat.Lending.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_loans_borrowers_borrower_id");
-
-                    b.HasOne("DompetKilat.Lending.Products.Product", null)
-                        .WithMany()
-                        .HasForeignKey("ProductId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_loans_products_product_id");
 
                     b.OwnsOne("DompetKilat.Lending.Loans.LoanReferences", "References", b1 =>
                         {
@@ -1171,13 +1106,6 @@ namespace DompetKilat.Lending.Data.Migrations
                         .HasForeignKey("LoanId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_partner_events_loans_loan_id");
-
-                    b.HasOne("DompetKilat.Lending.Partners.Partner", null)
-                        .WithMany()
-                        .HasForeignKey("PartnerId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_partner_events_partners_partner_id");
                 });
 
             modelBuilder.Entity("DompetKilat.Lending.Notifications.PartnerEventDelivery", b =>

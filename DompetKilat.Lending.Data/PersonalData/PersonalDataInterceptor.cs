@@ -143,20 +143,38 @@ public sealed class PersonalDataInterceptor(MasterKeys masterKeys, BlindIndex bl
             return;
         }
 
-        var key = known ? sealedBorrower!.Key : DataKey.New();
-        var row = new RowAddress(BorrowerColumns.Table, borrower.Id);
-        var personal = SealedPersonalData.Of(borrower);
-        entry.Property(BorrowerColumns.PersonalData).CurrentValue = key.Seal(personal.ToUtf8(), new FieldAddress(row.Table, "personal_data", row.Id));
+        var row = known ? Seal(borrower, sealedBorrower!.Key, wrapKey: false) : SealNew(borrower);
+        entry.Property(BorrowerColumns.PersonalData).CurrentValue = row.PersonalData;
         if (!known)
         {
-            entry.Property(BorrowerColumns.DataKey).CurrentValue = masterKeys.Wrap(key, masterKeys.ActiveKeyId, row);
-            entry.Property(BorrowerColumns.DataKeyId).CurrentValue = masterKeys.ActiveKeyId;
+            entry.Property(BorrowerColumns.DataKey).CurrentValue = row.DataKey;
+            entry.Property(BorrowerColumns.DataKeyId).CurrentValue = row.DataKeyId;
         }
 
-        entry.Property(BorrowerColumns.IdNumberIndex).CurrentValue = blindIndex.IdNumber(borrower.IdNumber);
-        entry.Property(BorrowerColumns.PhoneNumberIndex).CurrentValue = blindIndex.PhoneNumber(borrower.PhoneNumber);
-        entry.Property(BorrowerColumns.EmailIndex).CurrentValue = blindIndex.Email(borrower.Email);
+        entry.Property(BorrowerColumns.IdNumberIndex).CurrentValue = row.IdNumberIndex;
+        entry.Property(BorrowerColumns.PhoneNumberIndex).CurrentValue = row.PhoneNumberIndex;
+        entry.Property(BorrowerColumns.EmailIndex).CurrentValue = row.EmailIndex;
+    }
+
+    /// <summary>
+    /// The columns of a borrower about to be stored for the first time, under a new data key: what a
+    /// registration writes itself, without the change tracker.
+    /// </summary>
+    public SealedBorrowerRow SealNew(Borrower borrower) => Seal(borrower, DataKey.New(), wrapKey: true);
+
+    private SealedBorrowerRow Seal(Borrower borrower, DataKey key, bool wrapKey)
+    {
+        var row = new RowAddress(BorrowerColumns.Table, borrower.Id);
+        var personal = SealedPersonalData.Of(borrower);
+        var sealedRow = new SealedBorrowerRow(
+            key.Seal(personal.ToUtf8(), new FieldAddress(row.Table, "personal_data", row.Id)),
+            wrapKey ? masterKeys.Wrap(key, masterKeys.ActiveKeyId, row) : null,
+            wrapKey ? masterKeys.ActiveKeyId : null,
+            blindIndex.IdNumber(borrower.IdNumber),
+            blindIndex.PhoneNumber(borrower.PhoneNumber),
+            blindIndex.Email(borrower.Email));
         sealedBorrowers.AddOrUpdate(borrower, new SealedBorrower(key, personal));
+        return sealedRow;
     }
 
     /// <summary>Photos are sealed under their borrower's data key, which a copy wrapped for their own row carries.</summary>
@@ -186,3 +204,7 @@ public sealed class PersonalDataInterceptor(MasterKeys masterKeys, BlindIndex bl
 
     private sealed record SealedDocuments(string FotoKtp, string FotoSelfie);
 }
+
+/// <summary>A borrower's personal data as its row holds it: sealed, its data key wrapped (when new), its blind indexes.</summary>
+public sealed record SealedBorrowerRow(
+    byte[] PersonalData, byte[]? DataKey, string? DataKeyId, byte[] IdNumberIndex, byte[] PhoneNumberIndex, byte[] EmailIndex);

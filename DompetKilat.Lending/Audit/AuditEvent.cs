@@ -1,5 +1,3 @@
-using DompetKilat.Lending.Borrowers;
-using DompetKilat.Lending.Loans;
 
 namespace DompetKilat.Lending.Audit;
 
@@ -35,11 +33,7 @@ public sealed class AuditEvent
 
     public long? BorrowerId { get; set; }
 
-    public Borrower? Borrower { get; set; }
-
     public long? LoanId { get; set; }
-
-    public Loan? Loan { get; set; }
 
     /// <summary>A record that is neither borrower nor loan: a partner's code, a callback's id.</summary>
     public string? Subject { get; set; }

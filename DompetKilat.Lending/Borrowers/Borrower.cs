@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using DompetKilat.Lending.Loans;
 using DompetKilat.Lending.Notifications;
-using DompetKilat.Lending.Partners;
-using DompetKilat.Lending.Products;
 
 namespace DompetKilat.Lending.Borrowers;
 
@@ -20,10 +18,15 @@ public sealed class Borrower
 
     private readonly List<RaisedBorrowerEvent> raisedEvents = [];
 
-    /// <summary>A person a partner registers (partner reference: Registrasi Borrower), without a profile until a loan application completes it.</summary>
+    /// <summary>
+    /// A person a partner registers (partner reference: Registrasi Borrower), without a profile until
+    /// a loan application completes it. The id is the store's, taken before the borrower is stored:
+    /// its personal data is sealed to its row.
+    /// </summary>
     public Borrower(
-        int partnerId, int productId, string idNumber, string phoneNumber, string email, string fullName, DateOnly birthDate, DateTime now)
+        long id, int partnerId, int productId, string idNumber, string phoneNumber, string email, string fullName, DateOnly birthDate, DateTime now)
     {
+        Id = id;
         PartnerId = partnerId;
         ProductId = productId;
         IdNumber = idNumber;
@@ -44,11 +47,7 @@ public sealed class Borrower
 
     public int PartnerId { get; private set; }
 
-    public Partner? Partner { get; private set; }
-
     public int ProductId { get; private set; }
-
-    public Product? Product { get; private set; }
 
     [PersonalData]
     public string IdNumber { get; private set; } = "";

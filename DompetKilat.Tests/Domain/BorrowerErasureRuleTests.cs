@@ -49,7 +49,8 @@ public sealed class BorrowerErasureRuleTests
     }
 
     private static Borrower Registered() =>
-        new(partnerId: 1, productId: 1, "3201234567890001", "6281234567890", "siti@example.co.id", "Siti Aminah", new DateOnly(1990, 1, 2), Now.AddYears(-1));
+        new(id: 7, partnerId: 1, productId: 1, idNumber: "3201234567890001", phoneNumber: "6281234567890", email: "siti@example.co.id",
+            fullName: "Siti Aminah", birthDate: new DateOnly(1990, 1, 2), now: Now.AddYears(-1));
 
     private static Loan LoanIn(LoanStatus status, string loanCode)
     {

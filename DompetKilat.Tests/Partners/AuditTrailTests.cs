@@ -1,4 +1,5 @@
 using DompetKilat.Lending.Data.PersonalData;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using DompetKilat.Lending.Data;
 using DompetKilat.ServiceDefaults;
@@ -108,28 +109,35 @@ public sealed class AuditTrailTests(DompetKilatApp system)
         var doomedId = await db.Partners.Where(p => p.Code == doomed.Code).Select(p => p.Id).SingleAsync();
         var survivorId = await db.Partners.Where(p => p.Code == survivor.Code).Select(p => p.Id).SingleAsync();
 
-        // Hold the trail's writer back while its next entry is made to name a partner that no longer exists.
+        // Hold the trail's writer back while the database is given a rule the doomed partner's entries
+        // break: it refuses them as it would any entry it can never take.
+        var refusal = "ALTER TABLE audit_events ADD CONSTRAINT test_refuses_doomed CHECK (partner_id IS DISTINCT FROM "
+                      + doomedId.ToString(CultureInfo.InvariantCulture) + ") NOT VALID";
         Task<(HttpStatusCode Status, JsonObject Body)> doomedRead;
         await using (var hold = await db.Database.BeginTransactionAsync())
         {
             await db.Database.ExecuteSqlRawAsync("LOCK TABLE audit_events IN SHARE ROW EXCLUSIVE MODE");
             doomedRead = system.Api.GetAsPartnerAsync($"/v1/borrower/{TestPeople.NewIdentity().IdNumber}", doomed.ApiKey);
             await Task.Delay(300);
-            await db.Database.ExecuteSqlAsync($"DELETE FROM audit_events WHERE partner_id = {doomedId}");
-            await db.Database.ExecuteSqlAsync($"DELETE FROM partner_keys WHERE partner_id = {doomedId}");
-            await db.Database.ExecuteSqlAsync($"DELETE FROM partners WHERE id = {doomedId}");
+            await db.Database.ExecuteSqlRawAsync(refusal);
             await hold.CommitAsync();
         }
 
-        // Its answer waited for its entry, which can never be written: it is refused, not served unrecorded.
-        Assert.Equal("99", (await doomedRead).Body.Status());
-        var since = DateTime.UtcNow;
-        await system.Api.GetAsPartnerAsync($"/v1/borrower/{TestPeople.NewIdentity().IdNumber}", survivor.ApiKey);
-
         var written = false;
-        for (var deadline = DateTime.UtcNow.AddSeconds(10); !written && DateTime.UtcNow < deadline; await Task.Delay(100))
+        try
         {
-            written = await db.AuditEvents.AnyAsync(e => e.PartnerId == survivorId && e.OccurredAt >= since.AddSeconds(-1));
+            // Its answer waited for its entry, which can never be written: it is refused, not served unrecorded.
+            Assert.Equal("99", (await doomedRead).Body.Status());
+            var since = DateTime.UtcNow;
+            await system.Api.GetAsPartnerAsync($"/v1/borrower/{TestPeople.NewIdentity().IdNumber}", survivor.ApiKey);
+            for (var deadline = DateTime.UtcNow.AddSeconds(10); !written && DateTime.UtcNow < deadline; await Task.Delay(100))
+            {
+                written = await db.AuditEvents.AnyAsync(e => e.PartnerId == survivorId && e.OccurredAt >= since.AddSeconds(-1));
+            }
+        }
+        finally
+        {
+            await db.Database.ExecuteSqlRawAsync("ALTER TABLE audit_events DROP CONSTRAINT test_refuses_doomed");
         }
 
         Assert.True(written, "a later read's entry never reached the trail");

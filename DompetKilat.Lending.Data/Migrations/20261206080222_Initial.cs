@@ -16,11 +16,37 @@ namespace DompetKilat.Lending.Data.Migrations
         {
             migrationBuilder.CreateSequence(
                 name: "borrowers_hilo",
-                incrementBy: 10);
+                incrementBy: 100);
 
             migrationBuilder.CreateSequence(
                 name: "loans_hilo",
-                incrementBy: 10);
+                incrementBy: 100);
+
+            migrationBuilder.CreateTable(
+                name: "audit_events",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    occurred_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    actor = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    partner_id = table.Column<int>(type: "integer", nullable: true),
+                    action = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    outcome = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    borrower_id = table.Column<long>(type: "bigint", nullable: true),
+                    loan_id = table.Column<long>(type: "bigint", nullable: true),
+                    subject = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    trace_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    source_address = table.Column<string>(type: "character varying(45)", maxLength: 45, nullable: true),
+                    key_id = table.Column<long>(type: "bigint", nullable: true),
+                    operator_subject = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
+                    operator_name = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    change_id = table.Column<Guid>(type: "uuid", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_audit_events", x => x.id);
+                });
 
             migrationBuilder.CreateTable(
                 name: "changes",
@@ -107,38 +133,6 @@ namespace DompetKilat.Lending.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "audit_events",
-                columns: table => new
-                {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    occurred_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    actor = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    partner_id = table.Column<int>(type: "integer", nullable: true),
-                    action = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
-                    outcome = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
-                    borrower_id = table.Column<long>(type: "bigint", nullable: true),
-                    loan_id = table.Column<long>(type: "bigint", nullable: true),
-                    subject = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    trace_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    source_address = table.Column<string>(type: "character varying(45)", maxLength: 45, nullable: true),
-                    key_id = table.Column<long>(type: "bigint", nullable: true),
-                    operator_subject = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
-                    operator_name = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
-                    change_id = table.Column<Guid>(type: "uuid", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_audit_events", x => x.id);
-                    table.ForeignKey(
-                        name: "fk_audit_events_partners_partner_id",
-                        column: x => x.partner_id,
-                        principalTable: "partners",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "borrower_documents",
                 columns: table => new
                 {
@@ -189,18 +183,6 @@ namespace DompetKilat.Lending.Data.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_borrowers", x => x.id);
-                    table.ForeignKey(
-                        name: "fk_borrowers_partners_partner_id",
-                        column: x => x.partner_id,
-                        principalTable: "partners",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
-                    table.ForeignKey(
-                        name: "fk_borrowers_products_product_id",
-                        column: x => x.product_id,
-                        principalTable: "products",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -239,12 +221,6 @@ namespace DompetKilat.Lending.Data.Migrations
                         name: "fk_loans_borrowers_borrower_id",
                         column: x => x.borrower_id,
                         principalTable: "borrowers",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
-                    table.ForeignKey(
-                        name: "fk_loans_products_product_id",
-                        column: x => x.product_id,
-                        principalTable: "products",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Restrict);
                 });
@@ -334,12 +310,6 @@ namespace DompetKilat.Lending.Data.Migrations
                         principalTable: "loans",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Restrict);
-                    table.ForeignKey(
-                        name: "fk_partner_events_partners_partner_id",
-                        column: x => x.partner_id,
-                        principalTable: "partners",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -378,11 +348,6 @@ namespace DompetKilat.Lending.Data.Migrations
                 filter: "borrower_id IS NOT NULL");
 
             migrationBuilder.CreateIndex(
-                name: "ix_audit_events_loan_id",
-                table: "audit_events",
-                column: "loan_id");
-
-            migrationBuilder.CreateIndex(
                 name: "ix_audit_events_operator_subject_id",
                 table: "audit_events",
                 columns: new[] { "operator_subject", "id" },
@@ -390,24 +355,9 @@ namespace DompetKilat.Lending.Data.Migrations
                 filter: "operator_subject IS NOT NULL");
 
             migrationBuilder.CreateIndex(
-                name: "ix_audit_events_partner_id",
-                table: "audit_events",
-                column: "partner_id");
-
-            migrationBuilder.CreateIndex(
                 name: "ix_borrowers_latest_loan_id",
                 table: "borrowers",
                 column: "latest_loan_id");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_borrowers_partner_id",
-                table: "borrowers",
-                column: "partner_id");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_borrowers_product_id",
-                table: "borrowers",
-                column: "product_id");
 
             migrationBuilder.CreateIndex(
                 name: "ux_borrowers_email",
@@ -454,11 +404,6 @@ namespace DompetKilat.Lending.Data.Migrations
                 name: "ix_loans_borrower_id_created_at",
                 table: "loans",
                 columns: new[] { "borrower_id", "created_at" });
-
-            migrationBuilder.CreateIndex(
-                name: "ix_loans_product_id",
-                table: "loans",
-                column: "product_id");
 
             migrationBuilder.CreateIndex(
                 name: "ux_loans_loan_code",
@@ -523,22 +468,6 @@ namespace DompetKilat.Lending.Data.Migrations
                 unique: true);
 
             migrationBuilder.AddForeignKey(
-                name: "fk_audit_events_borrowers_borrower_id",
-                table: "audit_events",
-                column: "borrower_id",
-                principalTable: "borrowers",
-                principalColumn: "id",
-                onDelete: ReferentialAction.Restrict);
-
-            migrationBuilder.AddForeignKey(
-                name: "fk_audit_events_loans_loan_id",
-                table: "audit_events",
-                column: "loan_id",
-                principalTable: "loans",
-                principalColumn: "id",
-                onDelete: ReferentialAction.Restrict);
-
-            migrationBuilder.AddForeignKey(
                 name: "fk_borrower_documents_borrowers_id",
                 table: "borrower_documents",
                 column: "id",
@@ -601,19 +530,19 @@ namespace DompetKilat.Lending.Data.Migrations
                 name: "partner_keys");
 
             migrationBuilder.DropTable(
+                name: "products");
+
+            migrationBuilder.DropTable(
                 name: "partner_events");
+
+            migrationBuilder.DropTable(
+                name: "partners");
 
             migrationBuilder.DropTable(
                 name: "borrowers");
 
             migrationBuilder.DropTable(
                 name: "loans");
-
-            migrationBuilder.DropTable(
-                name: "partners");
-
-            migrationBuilder.DropTable(
-                name: "products");
 
             migrationBuilder.DropSequence(
                 name: "borrowers_hilo");
