@@ -97,6 +97,18 @@ foreach (var setting in ConfigurationExtensions.AsEnumerable(builder.Configurati
 
 if (asDeployed)
 {
+    // A deployment runs Production, so the bench does too: the launch profiles' Development would
+    // measure the developer exception page, the service provider's scope checks and Development's
+    // exemptions (unsigned callbacks, loopback past the allow-list and the budgets). As deployed,
+    // the Api verifies the lender's callbacks with the secret of this parameter (bench.sh chooses
+    // one and signs with it). The worker keeps its launch profile's Development: a Production
+    // worker delivers only to public https webhooks, and the bench's receiver is on loopback.
+    foreach (var service in new IResourceBuilder<IResourceWithEnvironment>[] { migrations, api })
+    {
+        service.WithEnvironment("ASPNETCORE_ENVIRONMENT", "Production").WithEnvironment("DOTNET_ENVIRONMENT", "Production");
+    }
+    api.WithEnvironment("Security__CallbackSigningSecrets__0", builder.AddParameter("callback-signing-secret", secret: true));
+
     foreach (var resource in builder.Resources.OfType<IResourceWithEndpoints>())
     {
         builder.CreateResourceBuilder(resource).WithEndpointProxySupport(false);

@@ -14,6 +14,11 @@ public sealed record BenchSettings
     public required string TraceSampleRatio { get; init; }
     /// <summary>The PostgreSQL superuser's password bench.sh chose for the AppHost (PGPASSWORD).</summary>
     public required string PostgresPassword { get; init; }
+    /// <summary>
+    /// The secret bench.sh gave the Api to verify the lender's callbacks with (BENCH_CALLBACK_SECRET,
+    /// Standard Webhooks' whsec_ form): a Production Api refuses unsigned callbacks, so wrk signs them.
+    /// </summary>
+    public required string CallbackSecret { get; init; }
     /// <summary>--baseline: the ref as given, its commit, and the work tree the baseline Api was built in.</summary>
     public string? BaselineRef { get; init; }
     public string? BaselineCommit { get; init; }
@@ -26,7 +31,7 @@ public sealed record BenchSettings
     // connections at a 20 ms median carry about 800 a second, below the sustainable rate on a fast day).
     public int PacedConnections { get; } = 64;
     public string ReplayShare { get; } = "0.2";
-    // Each measured workload of the Api and the peer alternates in this many slices.
+    // Each measured workload of the Api, the peer and the ceiling alternates in this many slices.
     public int Slices { get; } = 3;
 
     public bool Quick => Mode == "quick";
@@ -45,6 +50,8 @@ public sealed record BenchSettings
     public int BaselineBackOfficePort { get; } = 5103;
     public string PeerUrl { get; } = "http://127.0.0.1:5200";
     public int PeerPort { get; } = 5200;
+    public string CeilingUrl { get; } = "http://127.0.0.1:5202";
+    public int CeilingPort { get; } = 5202;
     // Stands in for the benchmark partner's webhook endpoint: answers every notification 204.
     public int ReceiverPort { get; } = 5201;
 
@@ -80,6 +87,7 @@ public sealed record BenchSettings
             AppHostPid = int.Parse(Required("apphost-pid"), CultureInfo.InvariantCulture),
             TraceSampleRatio = Required("trace-sample-ratio"),
             PostgresPassword = Environment.GetEnvironmentVariable("PGPASSWORD") ?? throw new BenchException("PGPASSWORD is not set"),
+            CallbackSecret = Environment.GetEnvironmentVariable("BENCH_CALLBACK_SECRET") ?? throw new BenchException("BENCH_CALLBACK_SECRET is not set"),
             BaselineRef = baselineRef,
             BaselineCommit = baselineCommit,
             BaselineDirectory = baselineDirectory,

@@ -6,8 +6,8 @@ using DompetKilat.Lending.Data.PersonalData;
 namespace DompetKilat.Bench;
 
 /// <summary>
-/// The whole run against a started system: finds its processes, starts the peer (and the baseline
-/// Api), seeds, measures every workload and limit, and prints the table.
+/// The whole run against a started system: finds its processes, starts the peer and the ceiling
+/// (and the baseline Api), seeds, measures every workload and limit, and prints the tables.
 /// </summary>
 public static class Benchmark
 {
@@ -32,16 +32,24 @@ public static class Benchmark
         using var sidecars = new Sidecars(settings);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
 
-        Console.WriteLine("==> starting the Node.js peer and the notification receiver");
+        Console.WriteLine("==> starting the Node.js peer, the ceiling and the notification receiver");
         await database.ExecuteAsync("CREATE DATABASE peer", cancellation);
         var peer = sidecars.StartPeer(postgres);
         processes.Peer = peer.Id;
         sidecars.StartReceiver();
         await WaitForPeerAsync(settings, peer, cancellation);
+        // After the peer, which creates the table the two share.
+        var ceiling = sidecars.StartCeiling(postgres);
+        processes.Ceiling = ceiling.Id;
+        await WaitForListenerAsync(settings, ceiling, settings.CeilingPort, "ceiling", cancellation);
 
         var cpu = new CpuMeter(processes, await CpuMeter.TicksPerSecondAsync(cancellation));
         var memory = new MemoryMeter(processes);
-        var table = new ResultTable(settings);
+        var table = new ResultTable(settings)
+        {
+            Environments = $"Api {SystemProcesses.HostingEnvironment(processes.Api)}, worker {SystemProcesses.HostingEnvironment(processes.Worker)}, " +
+                $"ceiling {SystemProcesses.HostingEnvironment(processes.Ceiling)}",
+        };
         var recorder = new Recorder(cpu, memory, processes, table);
 
         var seeder = new Seeder(settings, http, database,
@@ -71,7 +79,7 @@ public static class Benchmark
         table.Notes.AddRange(PersonalDataCost.Measure(await File.ReadAllTextAsync(photos.Ktp, cancellation), await File.ReadAllTextAsync(photos.Selfie, cancellation)));
         memory.NoteRunPeaks();
         table.Notes.Add($"peak resident memory over the whole run: Api {memory.RunPeakApiMb} MB, worker {memory.RunPeakWorkerMb} MB");
-        table.Notes.Add("svc MB: the Api's peak, or the peer's on PEER rows; x peer: the rate over the peer's registration rate (callbacks) or its own row's rate");
+        table.Notes.Add("svc MB: the Api's peak, or the peer's or the ceiling's on PEER and CEILING rows; x peer: the rate over the peer's registration rate (callbacks) or its own row's rate");
         if (settings.HasBaseline)
         {
             table.Notes.Add($"BEFORE rows: the Api of {settings.BaselineRef} ({settings.BaselineCommit![..12]}) beside this one ({await HeadAsync(cancellation)}), same data, alternating");
@@ -101,6 +109,23 @@ public static class Benchmark
         if (!Sidecars.PortInUse(settings.PeerPort))
         {
             throw new BenchException("the peer did not start listening");
+        }
+    }
+
+    private static async Task WaitForListenerAsync(BenchSettings settings, Process process, int port, string name, CancellationToken cancellation)
+    {
+        for (var attempt = 0; attempt < 60 && !Sidecars.PortInUse(port); attempt++)
+        {
+            if (process.HasExited)
+            {
+                await Console.Error.WriteLineAsync(await File.ReadAllTextAsync(Path.Combine(settings.RunDirectory, $"{name}.log"), cancellation));
+                throw new BenchException($"the {name} exited");
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellation);
+        }
+        if (!Sidecars.PortInUse(port))
+        {
+            throw new BenchException($"the {name} did not start listening");
         }
     }
 

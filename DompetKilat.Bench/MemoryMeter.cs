@@ -30,7 +30,7 @@ public sealed class MemoryMeter(SystemProcesses processes)
     public void ResetPeaks()
     {
         NoteRunPeaks();
-        int?[] pids = [processes.Api, processes.Worker, processes.Peer, processes.Baseline];
+        int?[] pids = [processes.Api, processes.Worker, processes.Peer, processes.Ceiling, processes.Baseline];
         foreach (var pid in pids.OfType<int>())
         {
             try

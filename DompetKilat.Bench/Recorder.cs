@@ -12,19 +12,22 @@ public sealed class Recorder(CpuMeter cpu, MemoryMeter memory, SystemProcesses p
         return cpu.Mark();
     }
 
-    public string CoresSince(CpuMark mark) => cpu.CoresSince(mark);
+    public CoreUse CoresSince(CpuMark mark) => cpu.CoresSince(mark);
 
-    /// <summary>A row of the Api's, with its and the worker's peaks since Start.</summary>
+    /// <summary>
+    /// A row of the Api's, with its and the worker's peaks since Start; a hot path (HotPath) also
+    /// gets a line in the CPU-per-request table.
+    /// </summary>
     public void ServiceRow(
         string name, long rps, string p50, string p99, long errors, (string P50, string P99) apply,
-        Limit limit, PeerRate peer, string cores) =>
+        Limit limit, PeerRate peer, CoreUse cores, HotPath? path = null) =>
         table.Add(new Row(name, $"{rps}", p50, p99, errors, apply.P50, apply.P99, limit, peer, cores,
-            $"{MemoryMeter.PeakMb(processes.Api)}", $"{MemoryMeter.PeakMb(processes.Worker)}"));
+            $"{MemoryMeter.PeakMb(processes.Api)}", $"{MemoryMeter.PeakMb(processes.Worker)}") { Path = path, Server = Server.Api });
 
     /// <summary>A row of PostgreSQL or Redis alone: no service ran, so no memory columns.</summary>
-    public void LimitRow(string name, LimitResult result, Limit limit, PeerRate peer, string cores) =>
+    public void LimitRow(string name, LimitResult result, Limit limit, PeerRate peer, CoreUse cores) =>
         table.Add(LimitRowOf(name, result, limit, peer, cores));
 
-    public static Row LimitRowOf(string name, LimitResult result, Limit limit, PeerRate peer, string cores) =>
+    public static Row LimitRowOf(string name, LimitResult result, Limit limit, PeerRate peer, CoreUse cores) =>
         new(name, result.Rps, result.P50Ms, result.P99Ms, result.Errors, "-", "-", limit, peer, cores, "-", "-");
 }

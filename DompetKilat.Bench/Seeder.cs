@@ -20,6 +20,9 @@ public sealed partial class Seeder(BenchSettings settings, HttpClient http, Data
     /// Partner routes are measured as a registered partner calls them: with its key, within a budget
     /// kept in Redis (set far above the load, so it is checked but never refuses). Its loans'
     /// notifications go to the receiver, so the callback rows include delivering them. Returns its key.
+    /// A Production Api registers only public https webhooks, so the partner is registered without
+    /// one and the receiver's address is written into its row afterwards, as the bench's own set-up;
+    /// the worker reads the address from there for every delivery.
     /// </summary>
     public async Task<string> RegisterPartnerAsync(CancellationToken cancellation)
     {
@@ -30,7 +33,6 @@ public sealed partial class Seeder(BenchSettings settings, HttpClient http, Data
             name = "Benchmark partner",
             allowList = new[] { "127.0.0.1", "::1" },
             productCodes = new[] { "95" },
-            webhookUrl = $"http://127.0.0.1:{settings.ReceiverPort}/events",
         }, cancellation);
         var changeId = ChangeId().Match(proposal);
         if (!changeId.Success)
@@ -44,6 +46,8 @@ public sealed partial class Seeder(BenchSettings settings, HttpClient http, Data
         {
             throw new BenchException($"the partner registration gave no key: {body}");
         }
+        await database.ExecuteAsync("UPDATE partners SET webhook_url = $1 WHERE partner_code = 'BENCH'", cancellation,
+            $"http://127.0.0.1:{settings.ReceiverPort}/events");
         // The Api learns of the new partner when PostgreSQL notifies it of the commit, moments later.
         for (var attempt = 0; attempt < 50 && !await ServesPartnerAsync(settings.ApiUrl, key.Groups[1].Value, cancellation); attempt++)
         {

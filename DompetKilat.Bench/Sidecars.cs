@@ -4,8 +4,8 @@ using System.Net.Sockets;
 namespace DompetKilat.Bench;
 
 /// <summary>
-/// The processes the bench starts beside the system: the Node.js peer, the notification receiver
-/// and, with --baseline, the baseline Api. Each writes its output to a log in the run directory;
+/// The processes the bench starts beside the system: the Node.js peer, the ceiling, the
+/// notification receiver and, with --baseline, the baseline Api. Each writes its output to a log in the run directory;
 /// disposing stops them all, however the bench ends.
 /// </summary>
 public sealed class Sidecars(BenchSettings settings) : IDisposable
@@ -16,6 +16,31 @@ public sealed class Sidecars(BenchSettings settings) : IDisposable
     public Process StartPeer(IReadOnlyDictionary<string, string> connection) => Start(
         "node", ["server.js"], Path.Combine(settings.BenchDirectory, "peer"), "peer.log",
         new Dictionary<string, string>(connection) { ["PGHOST"] = "127.0.0.1", ["PGDATABASE"] = "peer", ["PORT"] = $"{settings.PeerPort}" });
+
+    /// <summary>
+    /// The ceiling (DompetKilat.Bench.Ceiling, built in Release by bench.sh) on the peer's database
+    /// and table, as Production, from its build folder.
+    /// </summary>
+    public Process StartCeiling(IReadOnlyDictionary<string, string> connection)
+    {
+        var directory = Path.Combine(Environment.CurrentDirectory, "DompetKilat.Bench.Ceiling", "bin", "Release", "net10.0");
+        var connectionString = new Npgsql.NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1",
+            Port = int.Parse(connection["PGPORT"], System.Globalization.CultureInfo.InvariantCulture),
+            Username = connection["PGUSER"],
+            Password = connection["PGPASSWORD"],
+            Database = "peer",
+        }.ConnectionString;
+        // bench.sh exports the AppHost's Development settings and dashboard address; these replace them.
+        return Start(Path.Combine(directory, "DompetKilat.Bench.Ceiling"), [], directory, "ceiling.log", new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Peer"] = connectionString,
+            ["ASPNETCORE_URLS"] = settings.CeilingUrl,
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+        });
+    }
 
     /// <summary>Stands in for the benchmark partner's webhook endpoint: answers every notification 204.</summary>
     public Process StartReceiver() => Start(

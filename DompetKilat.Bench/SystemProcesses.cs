@@ -5,8 +5,8 @@ namespace DompetKilat.Bench;
 
 /// <summary>
 /// The processes whose CPU and memory the table reports: what the AppHost started (found through
-/// /proc, since the orchestrator starts them), and what the bench started itself (the peer and the
-/// baseline Api, set once they run).
+/// /proc, since the orchestrator starts them), and what the bench started itself (the peer, the
+/// ceiling and the baseline Api, set once they run).
 /// </summary>
 public sealed class SystemProcesses
 {
@@ -18,6 +18,7 @@ public sealed class SystemProcesses
     public required int Postmaster { get; init; }
     public required int Redis { get; init; }
     public int Peer { get; set; }
+    public int Ceiling { get; set; }
     public int? Baseline { get; set; }
 
     public static async Task<SystemProcesses> FindAsync(int appHost, CancellationToken cancellation)
@@ -38,14 +39,27 @@ public sealed class SystemProcesses
     }
 
     /// <summary>The Api's environment, as the orchestrator gave it: its settings and connection strings.</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> ApiEnvironment() =>
-        [.. File.ReadAllText($"/proc/{Api}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries)
-            .Select(entry => entry.Split('=', 2))
-            .Select(parts => KeyValuePair.Create(parts[0], parts.Length > 1 ? parts[1] : ""))];
+    public IReadOnlyList<KeyValuePair<string, string>> ApiEnvironment() => EnvironmentOf(Api);
 
     public string ApiSetting(string name) =>
         ApiEnvironment().FirstOrDefault(setting => setting.Key == name).Value
         ?? throw new BenchException($"the Api has no {name}");
+
+    /// <summary>
+    /// The hosting environment a .NET process runs in, from what it was started with: ASP.NET Core's
+    /// variable wins over the generic host's, and neither means Production.
+    /// </summary>
+    public static string HostingEnvironment(int pid)
+    {
+        var environment = EnvironmentOf(pid);
+        string? Value(string name) => environment.FirstOrDefault(setting => setting.Key == name).Value is { Length: > 0 } value ? value : null;
+        return Value("ASPNETCORE_ENVIRONMENT") ?? Value("DOTNET_ENVIRONMENT") ?? "Production";
+    }
+
+    private static IReadOnlyList<KeyValuePair<string, string>> EnvironmentOf(int pid) =>
+        [.. File.ReadAllText($"/proc/{pid}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries)
+            .Select(entry => entry.Split('=', 2))
+            .Select(parts => KeyValuePair.Create(parts[0], parts.Length > 1 ? parts[1] : ""))];
 
     // The process under the AppHost or the orchestrator whose command line matches, once it runs.
     private static async Task<int> WaitForProcessAsync(int[] roots, string pattern, CancellationToken cancellation)

@@ -3,12 +3,12 @@ using System.Globalization;
 
 namespace DompetKilat.Bench;
 
-/// <summary>Who a wrk run calls: the Api as the benchmark partner, the baseline Api likewise, or the peer.</summary>
-public enum Side { Baseline, Api, Peer }
+/// <summary>Who a wrk run calls: the Api as the benchmark partner, the baseline Api likewise, the peer, or the ceiling.</summary>
+public enum Side { Baseline, Api, Peer, Ceiling }
 
 /// <summary>
-/// The workloads through the Api: registrations and profile reads against the peer (and the
-/// baseline Api), loan applications, callbacks closed-loop, a backlog, and callbacks paced at the
+/// The workloads through the Api: registrations and profile reads against the peer and the ceiling
+/// (and the baseline Api), loan applications, callbacks closed-loop, a backlog, and callbacks paced at the
 /// sustainable rate and at half of it. Each appends its rows to the table.
 /// </summary>
 public sealed class WorkloadRunner(
@@ -17,18 +17,19 @@ public sealed class WorkloadRunner(
 {
     private readonly List<string> notified = [];
 
-    /// <summary>Registrations and profile reads, the Api's and the peer's alternating.</summary>
+    /// <summary>Registrations and profile reads, the Api's, the peer's and the ceiling's alternating.</summary>
     public async Task PartnerRoutesAsync(CancellationToken cancellation)
     {
         Console.WriteLine($"==> workloads ({settings.Mode}: {settings.Warmup}s warm-up + {settings.Duration}s each, {settings.Connections} connections)");
-        // Every slice registers new people: a run tag of its own per slice (1-4 the Api's, 5-8 the
-        // baseline's on the same database, and 5-8 again the peer's on its own).
-        Console.WriteLine("    borrower registration (Api and peer, alternating)");
-        var peerRegistrations = await VersusAsync("borrower registration", PeerRate.Registration, Limit.Insert, "register.lua",
-            (side, slice) => [$"{(side == Side.Api ? 1 : 5) + slice}"], cancellation);
+        // Every slice registers new people: a run tag of its own per slice. The Api's database holds
+        // the Api's (1-4) and the baseline's (5-8); the peer's holds the peer's (5-8) and the
+        // ceiling's (1-4), which share its table.
+        Console.WriteLine("    borrower registration (Api, peer and ceiling, alternating)");
+        var peerRegistrations = await VersusAsync("borrower registration", HotPath.Registration, PeerRate.Registration, Limit.Insert, "register.lua",
+            (side, slice) => [$"{(side is Side.Api or Side.Ceiling ? 1 : 5) + slice}"], cancellation);
         table.SetPeerRate(PeerRate.Registration, peerRegistrations);
-        Console.WriteLine("    borrower profile reads (Api and peer, alternating)");
-        var peerReads = await VersusAsync("borrower profile read", PeerRate.Read, Limit.Read, "read.lua",
+        Console.WriteLine("    borrower profile reads (Api, peer and ceiling, alternating)");
+        var peerReads = await VersusAsync("borrower profile read", HotPath.Read, PeerRate.Read, Limit.Read, "read.lua",
             (_, _) => [$"{settings.Hot}", "3000"], cancellation);
         table.SetPeerRate(PeerRate.Read, peerReads);
     }
@@ -39,8 +40,8 @@ public sealed class WorkloadRunner(
     /// </summary>
     public async Task CallbacksAsync(CancellationToken cancellation)
     {
-        var disbursements = await CallbackWorkloadAsync("disburse", "d", "disbursement callback", cancellation);
-        var repayments = await CallbackWorkloadAsync("repay", "r", "repayment callback", cancellation);
+        var disbursements = await CallbackWorkloadAsync("disburse", "d", "disbursement callback", HotPath.Disbursement, cancellation);
+        var repayments = await CallbackWorkloadAsync("repay", "r", "repayment callback", HotPath.Repayment, cancellation);
         var (drainRps, notifyRps) = await BacklogAsync(cancellation);
 
         // The highest sustainable callback rate: what the Api accepts closed-loop, unless the worker
@@ -54,17 +55,19 @@ public sealed class WorkloadRunner(
     }
 
     /// <summary>
-    /// One workload on the Api (as the benchmark partner) and on the peer (and on the baseline Api
-    /// with --baseline): a warm-up each, then alternating slices (Api, peer, Api, peer ...) so that
+    /// One workload on the Api (as the benchmark partner), the peer and the ceiling (and on the
+    /// baseline Api with --baseline): a warm-up each, then alternating slices (Api, peer, ceiling,
+    /// Api, peer, ceiling ...) so that
     /// the machine's drift hits each alike; a row each. The rate is all requests over all slices'
     /// time; p50 is the slices' mean, p99 their highest. argumentsOf(side, slice) gives the wrk
     /// arguments of a slice (slice 0 is the warm-up). Returns the peer's rate.
     /// </summary>
     private async Task<long> VersusAsync(
-        string name, PeerRate peerRate, Limit limit, string script, Func<Side, int, string[]> argumentsOf, CancellationToken cancellation)
+        string name, HotPath path, PeerRate peerRate, Limit limit, string script, Func<Side, int, string[]> argumentsOf,
+        CancellationToken cancellation)
     {
         var seconds = (settings.Duration + settings.Slices - 1) / settings.Slices;
-        Side[] sides = settings.HasBaseline ? [Side.Baseline, Side.Api, Side.Peer] : [Side.Api, Side.Peer];
+        Side[] sides = settings.HasBaseline ? [Side.Baseline, Side.Api, Side.Peer, Side.Ceiling] : [Side.Api, Side.Peer, Side.Ceiling];
         foreach (var side in sides)
         {
             await wrk.RunAsync(On(side, script, settings.Warmup, argumentsOf(side, 0)), cancellation);
@@ -90,13 +93,15 @@ public sealed class WorkloadRunner(
             var row = side switch
             {
                 Side.Api => new Row(name, $"{t.Rps}", p50, p99, t.Errors, "-", "-", limit, peerRate, cores,
-                    $"{MemoryMeter.PeakMb(processes.Api)}", $"{MemoryMeter.PeakMb(processes.Worker)}"),
+                    $"{MemoryMeter.PeakMb(processes.Api)}", $"{MemoryMeter.PeakMb(processes.Worker)}") { Server = Server.Api },
                 Side.Baseline => new Row($"BEFORE {name}", $"{t.Rps}", p50, p99, t.Errors, "-", "-", limit, peerRate, cores,
-                    $"{MemoryMeter.PeakMb(processes.Baseline!.Value)}", "-"),
+                    $"{MemoryMeter.PeakMb(processes.Baseline!.Value)}", "-") { Server = Server.Baseline },
+                Side.Ceiling => new Row($"CEILING {name}", $"{t.Rps}", p50, p99, t.Errors, "-", "-", limit, peerRate, cores,
+                    $"{MemoryMeter.PeakMb(processes.Ceiling)}", "-") { Server = Server.Ceiling },
                 _ => new Row($"PEER {name}", $"{t.Rps}", p50, p99, t.Errors, "-", "-", limit, PeerRate.None, cores,
-                    $"{MemoryMeter.PeakMb(processes.Peer)}", "-"),
+                    $"{MemoryMeter.PeakMb(processes.Peer)}", "-") { Server = Server.Peer },
             };
-            table.Add(row);
+            table.Add(row with { Path = path });
         }
         return totals[Side.Peer].Rps;
     }
@@ -104,6 +109,7 @@ public sealed class WorkloadRunner(
     private WrkRun On(Side side, string script, int seconds, string[] arguments) => side switch
     {
         Side.Peer => new WrkRun(script, seconds, settings.PeerUrl, arguments),
+        Side.Ceiling => new WrkRun(script, seconds, settings.CeilingUrl, arguments),
         Side.Baseline => new WrkRun(script, seconds, settings.BaselineUrl, arguments) { PartnerKey = partnerKey },
         _ => new WrkRun(script, seconds, settings.ApiUrl, arguments) { PartnerKey = partnerKey },
     };
@@ -116,7 +122,7 @@ public sealed class WorkloadRunner(
         var mark = recorder.Start();
         var result = await wrk.RunAsync(On(Side.Api, "loan.lua", settings.Duration, arguments), cancellation);
         recorder.ServiceRow("loan application", result.Rps, result.P50Ms, result.P99Ms, result.Errors, ("-", "-"),
-            Limit.Photos, PeerRate.None, recorder.CoresSince(mark));
+            Limit.Photos, PeerRate.None, recorder.CoresSince(mark), HotPath.LoanApplication);
     }
 
     /// <summary>A partner reading its events back (API-CONTRACT §11): pages of 100, each audited as partner reads are.</summary>
@@ -148,14 +154,14 @@ public sealed class WorkloadRunner(
     }
 
     // A warm-up, then the measured closed-loop run and its row; returns its rate.
-    private async Task<long> CallbackWorkloadAsync(string kind, string tag, string name, CancellationToken cancellation)
+    private async Task<long> CallbackWorkloadAsync(string kind, string tag, string name, HotPath path, CancellationToken cancellation)
     {
         Console.WriteLine($"    {name}s (20% replays)");
         await CallbackRunAsync(kind, $"w{tag}", settings.Warmup, 0, cancellation);
         var mark = recorder.Start();
         var result = await CallbackRunAsync(kind, tag, settings.Duration, 0, cancellation);
         recorder.ServiceRow(name, result.Rps, result.P50Ms, result.P99Ms, result.Errors,
-            await database.ApplyLatencyAsync(tag, cancellation), Limit.Insert, PeerRate.Registration, recorder.CoresSince(mark));
+            await database.ApplyLatencyAsync(tag, cancellation), Limit.Insert, PeerRate.Registration, recorder.CoresSince(mark), path);
         return result.Rps;
     }
 

@@ -29,6 +29,10 @@ public sealed record WrkRun(string Script, int Seconds, string Target, IReadOnly
 /// <summary>Runs wrk with a lua workload of eng/bench (common.lua prepended, since wrk loads one file).</summary>
 public sealed class Wrk(BenchSettings settings)
 {
+    // callback.lua signs with the raw key; Standard Webhooks' whsec_ form is its base64.
+    private readonly string callbackKey = Convert.ToHexString(Convert.FromBase64String(
+        settings.CallbackSecret.StartsWith("whsec_", StringComparison.Ordinal) ? settings.CallbackSecret[6..] : settings.CallbackSecret));
+
     public async Task<WrkResult> RunAsync(WrkRun run, CancellationToken cancellation)
     {
         var script = Path.Combine(settings.RunDirectory, run.Script);
@@ -45,6 +49,7 @@ public sealed class Wrk(BenchSettings settings)
             ["BENCH_PARTNER_KEY"] = run.PartnerKey,
             ["BENCH_PACED"] = run.Paced ? "1" : "",
             ["BENCH_LIMITED"] = run.Limited ? "1" : "",
+            ["BENCH_CALLBACK_KEY"] = callbackKey,
         };
         var output = await ExternalTool.RunAsync("wrk", arguments, cancellation, environment: environment);
         var line = output.StandardOutput.Split('\n').FirstOrDefault(l => l.StartsWith("BENCH ", StringComparison.Ordinal));

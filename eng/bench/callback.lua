@@ -8,6 +8,31 @@
 --       rate per second for the whole run (0 = as fast as the connections go),
 --       unique callbacks for the whole run (0 = unlimited; then the thread stops),
 --       payments any loan already has (so this run's repayments are news, not stale snapshots)
+-- Each callback is signed as the lender signs them (Standard Webhooks: webhook-signature is "v1,"
+-- and the base64 HMAC-SHA256 of "id.timestamp.body"), with the key the bench gave the Api
+-- (BENCH_CALLBACK_KEY, hex): as deployed, the Api takes no unsigned callback. wrk links OpenSSL's
+-- libcrypto, which computes the HMAC and the base64.
+
+local ffi = require("ffi")
+ffi.cdef [[
+  const void *EVP_sha256(void);
+  unsigned char *HMAC(const void *evp_md, const char *key, int key_len, const char *d, size_t n, unsigned char *md, unsigned int *md_len);
+  int EVP_EncodeBlock(unsigned char *t, const unsigned char *f, int n);
+]]
+local callback_key = (os.getenv("BENCH_CALLBACK_KEY") or ""):gsub("..", function(h) return string.char(tonumber(h, 16)) end)
+local mac, mac_length, mac_base64 = ffi.new("unsigned char[32]"), ffi.new("unsigned int[1]"), ffi.new("unsigned char[48]")
+
+local function signed_headers(id, body)
+  local timestamp = tostring(os.time())
+  local message = id .. "." .. timestamp .. "." .. body
+  ffi.C.HMAC(ffi.C.EVP_sha256(), callback_key, #callback_key, message, #message, mac, mac_length)
+  local signed = {}
+  for name, value in pairs(headers) do signed[name] = value end
+  signed["webhook-id"] = id
+  signed["webhook-timestamp"] = timestamp
+  signed["webhook-signature"] = "v1," .. ffi.string(mac_base64, ffi.C.EVP_EncodeBlock(mac_base64, mac, 32))
+  return signed
+end
 
 function init(args)
   kind, tag = args[1], args[2]
@@ -44,12 +69,13 @@ local function new_callback()
     for j = 1, k do parts[j] = history(j) end
     histories = "[" .. table.concat(parts, ",") .. "]"
   end
+  local transaction_id = string.format("%s-%d-%d", tag, tid, n)
   local body = string.format(
-    '{"transactionId":"%s-%d-%d","loanCode":"LCB%06d","bankCode":"BNI","paymentAccountNumber":"8808999966040139",' ..
+    '{"transactionId":"%s","loanCode":"LCB%06d","bankCode":"BNI","paymentAccountNumber":"8808999966040139",' ..
     '"status":"active","loanAmount":100000000,"loanAmountPaid":%d,"tenor":52,"tenorUnit":"week","numberOfPay":%d,"histories":%s}',
-    tag, tid, n, i, 250000 * k, k, histories)
+    transaction_id, i, 250000 * k, k, histories)
   local path = repay and "/v1/callback/loan/repayment" or "/v1/loan/disburse"
-  local req = wrk.format("POST", path, headers, body)
+  local req = wrk.format("POST", path, signed_headers("msg_" .. transaction_id, body), body)
   sent[(n - 1) % 1000 + 1] = req
   return req
 end
