@@ -20,7 +20,11 @@ internal static class ApplicationServiceExtensions
         builder.Services.AddSingleton<LendingIds>();
         builder.Services.AddScoped<BorrowerRegistration>();
         // Redis only speeds up replay answers and wakes the workers, so losing it degrades health instead of failing it.
-        builder.AddRedisClient(ResourceNames.Redis, settings => settings.DisableHealthChecks = true);
+        // Redis's own I/O threads (a dedicated scheduler) spin while they wait for work: 13% of the Api's
+        // CPU under registrations, on a machine whose two cores also run PostgreSQL. The shared thread
+        // pool carries the few Redis calls a request makes (docs/benchmarks.md, issue 33).
+        builder.AddRedisClient(ResourceNames.Redis, settings => settings.DisableHealthChecks = true,
+            options => options.SocketManager = SocketManager.ThreadPool);
         builder.Services.AddHealthChecks().AddRedis(
             sp => sp.GetRequiredService<IConnectionMultiplexer>(), ResourceNames.Redis, HealthStatus.Degraded);
         builder.Services.AddSingleton<CallbackMetrics>();

@@ -64,7 +64,10 @@ public sealed class PersonalDataInterceptor(MasterKeys masterKeys, BlindIndex bl
             ?? throw new PersonalDataUnreadableException(row.Table, "personal_data", row.Id);
         var personal = key.Open(stored, new FieldAddress(row.Table, "personal_data", row.Id), static (_, plain) => SealedPersonalData.FromUtf8(plain));
         RestoredState.Restore(borrower, personal);
-        sealedBorrowers.AddOrUpdate(borrower, new SealedBorrower(key, personal));
+        if (IsTracked(data))
+        {
+            sealedBorrowers.AddOrUpdate(borrower, new SealedBorrower(key, personal));
+        }
     }
 
     private void Open(BorrowerDocuments documents, MaterializationInterceptionData data)
@@ -76,8 +79,18 @@ public sealed class PersonalDataInterceptor(MasterKeys masterKeys, BlindIndex bl
                 new FieldAddress(row.Table, column, row.Id));
 
         RestoredState.Restore(documents, OpenPhoto(BorrowerColumns.FotoKtp, "foto_ktp"), OpenPhoto(BorrowerColumns.FotoSelfie, "foto_selfie"));
-        sealedDocuments.AddOrUpdate(documents, new SealedDocuments(documents.FotoKtp, documents.FotoSelfie));
+        if (IsTracked(data))
+        {
+            sealedDocuments.AddOrUpdate(documents, new SealedDocuments(documents.FotoKtp, documents.FotoSelfie));
+        }
     }
+
+    /// <summary>
+    /// Whether what a query reads may be saved again, and so must be remembered as sealed. A read
+    /// without tracking (the partners' profile read) is never saved: remembering it would cost a
+    /// weak-table entry, a GC handle, for every read.
+    /// </summary>
+    private static bool IsTracked(MaterializationInterceptionData data) => data.QueryTrackingBehavior == QueryTrackingBehavior.TrackAll;
 
     /// <summary>
     /// Seals what changed among the tracked borrowers and photos. Their plain values are not tracked
