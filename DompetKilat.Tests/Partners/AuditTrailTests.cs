@@ -141,7 +141,7 @@ public sealed class AuditTrailTests(DompetKilatApp system)
         }
 
         Assert.True(written, "a later read's entry never reached the trail");
-        Assert.False(await db.AuditEvents.AnyAsync(e => e.PartnerId == doomedId));
+        Assert.False(await db.AuditEvents.AnyAsync(e => e.PartnerId == doomedId && e.Action == "GET /v1/borrower/{idNumber}"));
     }
 
     private async Task<List<JsonObject>> TrailAsync(string idNumber, int expected)
