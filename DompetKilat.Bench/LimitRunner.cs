@@ -39,7 +39,7 @@ public sealed class LimitRunner(
         await database.ExecuteAsync("CREATE SEQUENCE bench_register_seq", cancellation);
         var partner = await PartnerIdAsync(cancellation);
         var product = await database.ScalarAsync<object>("SELECT id FROM products WHERE code = '95'", cancellation);
-        await MeasureAsync("LIMIT pg Api's registration", "register", "pg-register.sql", ["-D", $"partner={partner}", "-D", $"product={product}"],
+        await MeasureAsync("LIMIT pg Api's registration", "register", "pg-register.sql", ["-M", "prepared", "-D", $"partner={partner}", "-D", $"product={product}"],
             Limit.Insert, PeerRate.Registration, cancellation);
         table.Add(profileRead ?? throw new BenchException("the profile read's limit was not measured"));
 

@@ -1,7 +1,8 @@
 -- The physical limit for registration as the Api does it: its partner's write lock, then one
 -- statement that checks the caller, inserts the borrower (its personal data sealed, its data key
 -- wrapped, its blind indexes) and its audit entry, into the Api's own tables with all their indexes;
--- sent together with one sync, so one round trip and one implicit transaction, as the Api's batch.
+-- sent together with one sync, so one round trip and one implicit transaction, and prepared, as the
+-- Api's batch is.
 -- Ids and identities come from a sequence of the bench's own, far above the Api's ids; the sealed
 -- values are as long as the Api's.
 \startpipeline
