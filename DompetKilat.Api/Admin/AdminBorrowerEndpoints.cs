@@ -50,7 +50,7 @@ public static class AdminBorrowerEndpoints
         }
 
         services.Audit.About(borrowerId: owner.Id);
-        var profile = await BorrowerProfileQuery.FindAsync(services.Db, idNumberIndex, owner.PartnerId, cancellationToken);
+        var profile = await BorrowerProfiles.FindAsync(services.Db, services.MasterKeys, idNumberIndex, owner.PartnerId, cancellationToken);
         var loans = await services.Db.Loans.AsNoTracking().Where(l => l.BorrowerId == owner.Id).OrderBy(l => l.Id).ToListAsync(cancellationToken);
         var trail = await services.Db.AuditEvents.AsNoTracking()
             .Where(e => e.BorrowerId == owner.Id)
@@ -59,7 +59,7 @@ public static class AdminBorrowerEndpoints
                 e.OperatorSubject, e.OperatorName, e.ChangeId, e.SourceAddress))
             .ToListAsync(cancellationToken);
         return ContractResults.Success(new PersonalDataExport(
-            owner.Id, owner.PartnerCode, profile!.Borrower.CreatedAt, BorrowerProfile.From(profile),
+            owner.Id, owner.PartnerCode, profile!.CreatedAt, BorrowerProfile.From(profile),
             [.. loans.Select(LoanDetails.From)], trail));
     }
 
@@ -113,8 +113,10 @@ public sealed record PersonalDataExport(
     long BorrowerId, string PartnerCode, DateTime RegisteredAt, BorrowerProfile Profile,
     IReadOnlyList<LoanDetails> Loans, IReadOnlyList<AuditTrailEntry> AuditTrail);
 
-public sealed class DataSubjectServices(LendingDbContext db, BlindIndex blindIndex, AuditRecord audit, TimeProvider clock)
+public sealed class DataSubjectServices(LendingDbContext db, BlindIndex blindIndex, MasterKeys masterKeys, AuditRecord audit, TimeProvider clock)
 {
+    public MasterKeys MasterKeys { get; } = masterKeys;
+
     public LendingDbContext Db { get; } = db;
 
     public BlindIndex BlindIndex { get; } = blindIndex;

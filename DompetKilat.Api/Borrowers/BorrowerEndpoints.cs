@@ -81,7 +81,7 @@ public static class BorrowerEndpoints
         string idNumber, CallingPartner partner, [AsParameters] BorrowerServices services, CancellationToken cancellationToken)
     {
         var idNumberIndex = services.BlindIndex.IdNumber(idNumber);
-        var profile = await BorrowerProfileQuery.FindAsync(services.Db, idNumberIndex, partner.Id, cancellationToken);
+        var profile = await BorrowerProfiles.FindAsync(services.Db, services.MasterKeys, idNumberIndex, partner.Id, cancellationToken);
         if (profile is null)
         {
             // Another partner's borrower is answered exactly as an unknown NIK; the trail still shows who asked.
@@ -90,14 +90,17 @@ public static class BorrowerEndpoints
             return ContractResults.NotFound($"IdNumber {idNumber} record not found");
         }
 
-        services.Audit.About(borrowerId: profile.Borrower.Id);
+        services.Audit.About(borrowerId: profile.Id);
         return ContractResults.Success(BorrowerProfile.From(profile));
     }
 }
 
 public sealed class BorrowerServices(
-    LendingDbContext db, BorrowerRegistration registration, AuditRecord audit, BlindIndex blindIndex, TimeProvider clock, ILogger<BorrowerServices> logger)
+    LendingDbContext db, BorrowerRegistration registration, AuditRecord audit, BlindIndex blindIndex, MasterKeys masterKeys, TimeProvider clock,
+    ILogger<BorrowerServices> logger)
 {
+    public MasterKeys MasterKeys { get; } = masterKeys;
+
     public BorrowerRegistration Registration { get; } = registration;
 
     public BlindIndex BlindIndex { get; } = blindIndex;

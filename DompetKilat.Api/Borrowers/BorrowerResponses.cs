@@ -1,5 +1,6 @@
 using System.Globalization;
 using DompetKilat.Lending.Borrowers;
+using DompetKilat.Lending.Data.PersonalData;
 using DompetKilat.Lending.Loans;
 
 namespace DompetKilat.Api.Borrowers;
@@ -119,26 +120,26 @@ public sealed record BorrowerProfile(
     ProfileLoanData? LoanData,
     ProfileReferences? References)
 {
-    public static BorrowerProfile From(BorrowerProfileRow profile)
+    public static BorrowerProfile From(BorrowerProfileRecord profile)
     {
-        var (borrower, documents, productCode, latestLoan) = profile;
-        var personal = borrower.PersonalDetails;
-        var job = borrower.Job;
-        var contact = borrower.EmergencyContact;
+        var personal = profile.PersonalDetails;
+        var job = profile.Job;
+        var contact = profile.EmergencyContact;
+        var latestLoan = profile.LatestLoan;
         return new(
-            borrower.BorrowerType, productCode, borrower.PhoneNumber, borrower.IdNumber, borrower.Email,
-            borrower.FullName, personal?.Gender ?? "", FieldRules.FormatContractDate(borrower.BirthDate),
+            profile.BorrowerType, profile.ProductCode, profile.PhoneNumber, profile.IdNumber, profile.Email,
+            profile.FullName, personal?.Gender ?? "", FieldRules.FormatContractDate(profile.BirthDate),
             personal?.BirthPlace ?? "", job?.OfficeName ?? "",
             job is null ? "" : FieldRules.FormatContractDate(job.StartDate),
             personal?.Address ?? "", personal?.Village ?? "", personal?.Subdistrict ?? "", personal?.City ?? "",
             personal?.Province ?? "", personal?.PostalCode ?? "",
             latestLoan?.Plafons.ToString(CultureInfo.InvariantCulture) ?? "",
-            job?.Job ?? "", job?.JobType ?? "", job?.JobOnline ?? "", borrower.Income?.IncomeRange ?? "",
-            borrower.Asset?.AssetRange ?? "", borrower.Asset?.HomeOwnership ?? "", borrower.Religion?.Religion ?? "",
-            borrower.Marital?.MaritalStatus ?? "", borrower.Education?.Education ?? "", personal?.MotherMaidenName ?? "",
+            job?.Job ?? "", job?.JobType ?? "", job?.JobOnline ?? "", profile.Income?.IncomeRange ?? "",
+            profile.Asset?.AssetRange ?? "", profile.Asset?.HomeOwnership ?? "", profile.Religion?.Religion ?? "",
+            profile.Marital?.MaritalStatus ?? "", profile.Education?.Education ?? "", personal?.MotherMaidenName ?? "",
             contact?.PhoneNumber ?? "", contact?.Name ?? "", contact?.Relationship ?? "",
-            borrower.Bank?.BankName ?? "", borrower.Bank?.BankAccountNumber ?? "", personal?.FamilyCard ?? "",
-            job?.WorkExperience ?? "", documents?.FotoKtp, documents?.FotoSelfie,
+            profile.Bank?.BankName ?? "", profile.Bank?.BankAccountNumber ?? "", personal?.FamilyCard ?? "",
+            job?.WorkExperience ?? "", profile.FotoKtp, profile.FotoSelfie,
             latestLoan is null ? null : ProfileLoanData.From(latestLoan),
             latestLoan is null ? null : ProfileReferences.From(latestLoan, personal?.Npwp ?? ""));
     }

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using DompetKilat.Lending.Callbacks;
 using DompetKilat.Lending.Data;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace DompetKilat.Api.Callbacks;
 
@@ -21,6 +23,14 @@ public enum CallbackAcceptance
 public sealed class CallbackInbox(
     LendingDbContext db, CallbackDeduplication deduplication, CallbackDoorbell doorbell, CallbackMetrics metrics, TimeProvider clock)
 {
+    private const string Insert = """
+        INSERT INTO loan_callbacks (transaction_id, loan_id, kind, payload, fingerprint, state, attempts, accepted_at, trace_parent)
+        SELECT $1, l.id, $2, $3, $4, 0, 0, $5, $6
+        FROM loans l WHERE l.loan_code = $7 AND l.loan_code <> ''
+        ON CONFLICT (transaction_id) DO NOTHING
+        RETURNING id
+        """;
+
     public async Task<CallbackAcceptance> AcceptAsync(CallbackKind kind, CallbackBody body, CancellationToken cancellationToken)
     {
         var transactionId = body.TransactionId!;
@@ -33,17 +43,32 @@ public sealed class CallbackInbox(
 
         // The loan lookup rides in the insert: one round trip for the common case, a new callback
         // for a known loan. No row back means a replay that raced past Redis, or an unknown loan.
-        var acceptedAt = clock.GetUtcNow().UtcDateTime;
-        var traceParent = Activity.Current?.Id;
-        var inserted = await db.Database.SqlQuery<long>($"""
-            INSERT INTO loan_callbacks (transaction_id, loan_id, kind, payload, fingerprint, state, attempts, accepted_at, trace_parent)
-            SELECT {transactionId}, l.id, {(short)kind}, {payload}::jsonb, {fingerprint}, 0, 0, {acceptedAt}, {traceParent}
-            FROM loans l WHERE l.loan_code = {body.LoanCode} AND l.loan_code <> ''
-            ON CONFLICT (transaction_id) DO NOTHING
-            RETURNING id AS "Value"
-            """).ToListAsync(cancellationToken);
+        // A plain command, not EF's SQL query, which builds and looks up a LINQ query on every call.
+        bool inserted;
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var insert = new NpgsqlCommand(Insert, (NpgsqlConnection)db.Database.GetDbConnection())
+            {
+                Parameters =
+                {
+                    new() { Value = transactionId, NpgsqlDbType = NpgsqlDbType.Varchar },
+                    new() { Value = (short)kind },
+                    new() { Value = payload, NpgsqlDbType = NpgsqlDbType.Jsonb },
+                    new() { Value = fingerprint, NpgsqlDbType = NpgsqlDbType.Varchar },
+                    new() { Value = clock.GetUtcNow().UtcDateTime },
+                    new() { Value = (object?)Activity.Current?.Id ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar },
+                    new() { Value = body.LoanCode!, NpgsqlDbType = NpgsqlDbType.Varchar },
+                },
+            };
+            inserted = await insert.ExecuteScalarAsync(cancellationToken) is not null;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
 
-        if (inserted.Count == 1)
+        if (inserted)
         {
             doorbell.Ring();
             deduplication.Remember(transactionId, fingerprint);

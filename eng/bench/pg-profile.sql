@@ -4,11 +4,17 @@
 -- audit entry (appended in batches off the request path) is left out, so the Api cannot reach this
 -- rate; borrower i's blind index comes from bench_hot, one small probe the Api does not make.
 \set i random(1, :hot)
-SELECT b.id, b.borrower_type, b.created_at, b.data_key, b.data_key_id, b.deleted_at, b.email_index, b.erased_at, b.id_number_index, b.is_verified, b.latest_loan_id, b.partner_id, b.personal_data, b.phone_number_index, b.product_id, b.updated_at, b.asset_asset_range, b.asset_home_ownership, b.education_education, b.income_income_range, b.job_job, b.job_job_online, b.job_job_type, b.job_office_name, b.job_start_date, b.job_work_experience, b.marital_marital_status, b.religion_religion, b0.id, b0.data_key, b0.data_key_id, b0.foto_ktp, b0.foto_selfie, p.code, l.id IS NULL, l.plafons, l.tenor, l.tenor_unit, l.amount, l.contract_no, l.contract_date, l.interest, l0.id, l0.business_address, l0.business_city, l0.business_ownership, l0.business_province, l0.business_subdistrict, l0.business_village, l0.job_position
-FROM borrowers AS b
-LEFT JOIN borrower_documents AS b0 ON b.id = b0.id
-INNER JOIN products AS p ON b.product_id = p.id
-LEFT JOIN loans AS l ON b.latest_loan_id = l.id
-LEFT JOIN loan_references AS l0 ON l.id = l0.id
-WHERE b.id_number_index = (SELECT id_number_index FROM bench_hot WHERE i = :i) AND b.partner_id = :partner
-LIMIT 2;
+SELECT b.id, b.created_at, b.borrower_type, p.code, b.data_key, b.data_key_id, b.personal_data,
+       b.job_office_name, b.job_start_date, b.job_job, b.job_job_type, b.job_job_online, b.job_work_experience,
+       b.income_income_range, b.asset_asset_range, b.asset_home_ownership,
+       b.marital_marital_status, b.education_education, b.religion_religion,
+       d.data_key, d.data_key_id, d.foto_ktp, d.foto_selfie,
+       l.plafons, l.tenor, l.tenor_unit, l.amount, l.contract_no, l.contract_date, l.interest,
+       r.business_address, r.business_village, r.business_subdistrict, r.business_city, r.business_province,
+       r.business_ownership, r.job_position
+FROM borrowers b
+JOIN products p ON p.id = b.product_id
+LEFT JOIN borrower_documents d ON d.id = b.id
+LEFT JOIN loans l ON l.id = b.latest_loan_id
+LEFT JOIN loan_references r ON r.id = l.id
+WHERE b.id_number_index = (SELECT id_number_index FROM bench_hot WHERE i = :i) AND b.partner_id = :partner;
